@@ -1,0 +1,54 @@
+# Gatehouse — `make run` serves a demo console, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v python3.14 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: install run test test-fast e2e lint format bench bench-logs migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Gatehouse needs Python 3.12+, found " + sys.version'
+	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/uv: $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+
+$(STAMP): $(BIN)/uv pyproject.toml uv.lock
+	$(BIN)/uv sync --frozen --inexact --no-python-downloads --python $(BIN)/python
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+run: migrate
+	DEBUG=true $(BIN)/python manage.py seed_demo --users 300 --if-empty
+	DEBUG=true $(BIN)/python manage.py ensure_admin
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest
+
+e2e: install
+	$(BIN)/pytest tests/e2e
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Benchmarks need PostgreSQL for meaningful figures: DATABASE_URL=postgres://... make bench
+BENCH_USERS ?= 1000000
+bench: install
+	$(BIN)/python -m bench.users --users $(BENCH_USERS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

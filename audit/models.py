@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+def _generate_log_id():
+    # Imported lazily: audit sits below users and must not import it at module level.
+    import secrets
+    import string
+
+    alphabet = string.digits + string.ascii_lowercase
+    return "".join(secrets.choice(alphabet) for _ in range(21))
+
+
+class Log(models.Model):
+    """One row per act: who did what to whom, from where, and how it ended."""
+
+    class Result(models.TextChoices):
+        SUCCESS = "Success"
+        ERROR = "Error"
+
+    id = models.CharField(primary_key=True, max_length=21, default=_generate_log_id, editable=False)
+    key = models.CharField(max_length=128)
+    result = models.CharField(max_length=16, choices=Result.choices, default=Result.SUCCESS)
+    # The user the entry is about; the snapshot keeps it readable after the user is deleted.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    user_ref = models.CharField(max_length=12, blank=True, default="")
+    user_label = models.CharField(max_length=256, blank=True, default="")
+    # Who acted: a console admin (user) or an API client (application id in actor_label).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    actor_label = models.CharField(max_length=256, blank=True, default="")
+    application_id = models.CharField(max_length=21, blank=True, default="")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.TextField(blank=True, default="")
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user_ref", "-created_at", "-id"], name="log_user_newest_first"),
+            models.Index(fields=["-created_at", "-id"], name="log_newest_first"),
+            models.Index(fields=["key", "-created_at"], name="log_key_newest_first"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} {self.result} {self.user_ref}"

@@ -1,0 +1,89 @@
+"""The one writer of audit rows. Service functions call record() inside their transaction, so an
+audit failure rolls the change back and a rolled-back change leaves no row.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
+
+from audit.models import Log
+
+MAX_USER_AGENT = 512
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who is acting and from where: built once per request, passed to every service call."""
+
+    channel: str  # "Console", "ManagementApi" or "System" — the first part of the log key
+    actor: object | None = None  # the admin user, when there is one
+    actor_label: str = ""
+    application_id: str = ""
+    ip: str | None = None
+    user_agent: str = ""
+
+    @classmethod
+    def from_request(cls, request, *, channel="Console", application_id=""):
+        actor = getattr(request, "user", None)
+        if actor is not None and not actor.is_authenticated:
+            actor = None
+        return cls(
+            channel=channel,
+            actor=actor,
+            actor_label=_label(actor) if actor else application_id,
+            application_id=application_id,
+            ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:MAX_USER_AGENT],
+        )
+
+    @classmethod
+    def system(cls, label="system"):
+        return cls(channel="System", actor_label=label)
+
+
+def client_ip(request) -> str | None:
+    """REMOTE_ADDR, or the address our own trusted proxies saw (TRUSTED_PROXY_COUNT of them).
+
+    Each proxy appends the address it received from, so with N trusted proxies the client is the
+    N-th entry from the right; anything further left was written by the client and is ignored.
+    """
+    ip = request.META.get("REMOTE_ADDR")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= proxies:
+            ip = forwarded[-proxies]
+    try:
+        validate_ipv46_address(ip)
+    except ValidationError:
+        return None
+    return ip
+
+
+def _label(user) -> str:
+    return (
+        getattr(user, "primary_email", None)
+        or getattr(user, "username", None)
+        or getattr(user, "primary_phone", None)
+        or str(getattr(user, "pk", ""))
+    )
+
+
+def record(action: str, *, origin: Origin, user=None, result=Log.Result.SUCCESS, payload=None):
+    """Write one audit row: `{origin.channel}.{action}`, e.g. Console.User.Create."""
+    return Log.objects.create(
+        key=f"{origin.channel}.{action}",
+        result=result,
+        user=user,
+        user_ref=user.pk if user is not None else "",
+        user_label=_label(user) if user is not None else "",
+        actor=origin.actor,
+        actor_label=origin.actor_label,
+        application_id=origin.application_id,
+        ip=origin.ip,
+        user_agent=origin.user_agent,
+        payload=payload or {},
+    )

@@ -1,0 +1,75 @@
+"""Template helpers of the console shell (loaded as builtins in every template)."""
+
+import re
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def highlight(text, terms):
+    """Escape `text` and wrap every case-insensitive match of a search term in <mark>.
+
+    A term of digits also matches across the spaces and dashes of a formatted phone number.
+    """
+    text = "" if text is None else str(text)
+    if not terms or not text:
+        return escape(text)
+    patterns = []
+    for term in sorted(terms, key=len, reverse=True):
+        bare = term.lstrip("+")
+        if bare.isdigit() and len(bare) > 1:
+            prefix = r"\+?" if term.startswith("+") else ""
+            patterns.append(prefix + r"[\s().-]*".join(re.escape(c) for c in bare))
+        else:
+            patterns.append(re.escape(term))
+    matcher = re.compile("|".join(patterns), re.IGNORECASE)
+    out, last = [], 0
+    for match in matcher.finditer(text):
+        if match.start() == match.end():
+            continue
+        out.append(escape(text[last : match.start()]))
+        out.append(format_html("<mark>{}</mark>", match.group()))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))
+
+
+@register.filter
+def approximate(number):
+    """1234567 -> "1.2 M", 12345 -> "12 k": for totals that are estimates anyway."""
+    if number >= 1_000_000:
+        return f"{number / 1_000_000:.1f} M"
+    if number >= 10_000:
+        return f"{round(number / 1000)} k"
+    return intcomma(number)
+
+
+@register.simple_tag
+def timestamp(value, empty="-"):
+    """A relative time with the exact UTC time on hover, or `empty`."""
+    if not value:
+        return empty
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        value.isoformat(),
+        value.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        naturaltime(value),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def query_string(context, **changes):
+    """The current GET parameters with `changes` applied (None removes one): keeps list state."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return "?" + encoded if encoded else "?"

@@ -1,0 +1,20 @@
+from django.urls import include, path
+
+from console import views
+
+console_patterns = (
+    [
+        path("sign-in", views.sign_in, name="sign-in"),
+        path("sign-out", views.sign_out, name="sign-out"),
+    ],
+    "console",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("console/", include(console_patterns)),
+    path("console/", include("users.urls")),
+    path("healthz", views.health, name="health"),
+]
+
+handler500 = "console.views.server_error"

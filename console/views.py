@@ -1,0 +1,52 @@
+import sys
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.template import loader
+from django.views.decorators.http import require_GET
+
+from console.forms import AdminSignInForm
+
+sign_in = auth_views.LoginView.as_view(
+    template_name="console/sign_in.html",
+    authentication_form=AdminSignInForm,
+    redirect_authenticated_user=True,
+)
+sign_out = auth_views.LogoutView.as_view()
+
+
+@require_GET
+def home(request):
+    return redirect("users:list")
+
+
+@login_not_required
+@require_GET
+def health(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def server_error(request):
+    """500 handler; a database outage becomes a 503 that says so, without touching the database."""
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, DatabaseError)
+    status = 503 if unavailable else 500
+    if request.path.startswith("/api/"):
+        code = "database.unavailable" if unavailable else "unexpected_error"
+        return JsonResponse({"code": code, "message": _MESSAGES[unavailable]}, status=status)
+    body = loader.render_to_string(
+        "console/error.html", {"status": status, "message": _MESSAGES[unavailable]}
+    )
+    response = HttpResponse(body, status=status)
+    if unavailable:
+        response["Retry-After"] = "30"
+    return response
+
+
+_MESSAGES = {
+    True: "The database is unavailable right now. Nothing was changed; try again in a moment.",
+    False: "Something went wrong on our side. Nothing was changed; try again in a moment.",
+}

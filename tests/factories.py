@@ -1,0 +1,59 @@
+import factory
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from users.models import Application, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    name = factory.Sequence(lambda n: f"App {n}")
+    type = Application.Type.TRADITIONAL
+    client_type = Application.CLIENT_CONFIDENTIAL
+    authorization_grant_type = Application.GRANT_AUTHORIZATION_CODE
+    client_secret = ""
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user_{n}")
+    primary_email = factory.Sequence(lambda n: f"user{n}@example.com")
+    name = factory.Faker("name")
+    created_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        # Hashing costs ~25 ms: only users that sign in get a usable password.
+        if extracted:
+            self.set_password(extracted)
+        else:
+            self.set_unusable_password()
+        if create:
+            self.save(update_fields=["password"])
+
+
+class SuperuserFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"admin_{n}")
+    is_staff = True
+    is_superuser = True
+    password = PASSWORD
+
+
+class ViewerFactory(UserFactory):
+    """A staff admin who may only look: users.view_user and nothing else."""
+
+    username = factory.Sequence(lambda n: f"viewer_{n}")
+    is_staff = True
+    password = PASSWORD
+
+    @factory.post_generation
+    def permissions(self, create, extracted, **kwargs):
+        if create:
+            self.user_permissions.add(Permission.objects.get(codename="view_user"))

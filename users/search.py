@@ -1,0 +1,179 @@
+"""The one user query: keyword search, order, pagination and an honest total.
+
+Served to the console table and the Management API alike. The plan follows docs/performance.md:
+keyword terms match one lower-cased `search_text` column (a pg_trgm GIN index on PostgreSQL),
+matches are counted only up to COUNT_CAP, and the plan for page 1 is chosen from that count.
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Concat
+
+from users.models import User
+
+PAGE_SIZES = (20, 50, 100)
+DEFAULT_PAGE_SIZE = 20
+COUNT_CAP = 1000  # count matches exactly up to here; beyond it show "1,000+"
+EXACT_TOTAL_LIMIT = 50_000  # an unfiltered table larger than this shows the planner's estimate
+MAX_OFFSET = 10_000  # pages deeper than this are refused: narrow the search instead
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 128
+_PHONE_QUERY_RE = re.compile(r"^\+?[\d\s().-]*\d[\d\s().-]*\Z")
+
+
+class Total:
+    EXACT = "exact"
+    AT_LEAST = "at_least"  # the count stopped at the cap
+    ESTIMATE = "estimate"  # the planner's row estimate
+
+
+@dataclass
+class UserPage:
+    users: list
+    terms: list[str]
+    page: int
+    page_size: int
+    total: int
+    total_kind: str
+    has_next: bool
+    last_page: int | None = field(default=None)
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+    @property
+    def page_links(self) -> list[int | None]:
+        """Page numbers to link: the first, the last known, and two either side (None = gap)."""
+        last = self.last_page
+        if last is None:
+            known = math.ceil(self.total / self.page_size)
+            last = max(known, self.page + 1 if self.has_next else self.page)
+        last = min(last, max_page(self.page_size))
+        wanted = {1, last, *range(self.page - 2, self.page + 3)}
+        links, previous = [], 0
+        for number in sorted(n for n in wanted if 1 <= n <= last):
+            if number - previous > 1:
+                links.append(None)
+            links.append(number)
+            previous = number
+        return links
+
+    @property
+    def start_index(self):
+        return (self.page - 1) * self.page_size + 1 if self.users else 0
+
+    @property
+    def end_index(self):
+        return self.start_index + len(self.users) - 1 if self.users else 0
+
+
+def parse_terms(search: str) -> list[str]:
+    """Split a keyword search into lower-cased terms that must all match.
+
+    A query that reads as a phone number ("+44 20 7946 0958") becomes one term of its digits, so
+    the spaces and dashes people type don't split it.
+    """
+    search = (search or "").strip()
+    if not search:
+        return []
+    if _PHONE_QUERY_RE.match(search) and re.search(r"[\s().+-]", search):
+        digits = re.sub(r"\D", "", search)
+        return [("+" if search.startswith("+") else "") + digits]
+    terms = []
+    for word in search.lower().split():
+        if word not in terms:
+            terms.append(word[:MAX_TERM_LENGTH])
+    return terms[:MAX_TERMS]
+
+
+def max_page(page_size: int) -> int:
+    return MAX_OFFSET // page_size + 1
+
+
+def search_users(
+    search: str = "",
+    *,
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    queryset: QuerySet | None = None,
+) -> UserPage:
+    """One page of users, newest first, matching every term of `search`."""
+    terms = parse_terms(search)
+    base = queryset if queryset is not None else User.objects.all()
+    base = base.select_related("application")
+    page = max(1, min(page, max_page(page_size)))
+
+    if not terms:
+        total, kind = _table_total(base, filtered=queryset is not None)
+        matching = base
+        ordered = matching.order_by("-created_at", "-id")
+    else:
+        matching = _filter_terms(base, terms)
+        total = matching.values("pk")[: COUNT_CAP + 1].count()
+        kind = Total.AT_LEAST if total > COUNT_CAP else Total.EXACT
+        total = min(total, COUNT_CAP)
+        if kind == Total.AT_LEAST:
+            # Many hits: walk the newest-first index and test rows as we go, stopping after a page.
+            ordered = _filter_terms(base, terms, hide_from_text_index=True).order_by(
+                "-created_at", "-id"
+            )
+        else:
+            # Few hits: fetch them through the text index and sort them; don't walk the table.
+            ordered = matching.order_by(_unindexed("created_at").desc(), "-id")
+
+    last_page = None
+    if kind == Total.EXACT:
+        last_page = max(1, math.ceil(total / page_size))
+        page = min(page, last_page)
+    offset = (page - 1) * page_size
+    rows = list(ordered[offset : offset + page_size + 1])
+    has_next = len(rows) > page_size
+    return UserPage(
+        users=rows[:page_size],
+        terms=terms,
+        page=page,
+        page_size=page_size,
+        total=total,
+        total_kind=kind,
+        has_next=has_next,
+        last_page=last_page,
+    )
+
+
+def _filter_terms(queryset, terms, *, hide_from_text_index=False):
+    column = "search_text"
+    if hide_from_text_index and connection.vendor == "postgresql":
+        queryset = queryset.alias(_search_text=Concat("search_text", Value("")))
+        column = "_search_text"
+    for term in terms:
+        queryset = queryset.filter(**{f"{column}__contains": term})
+    return queryset
+
+
+def _unindexed(name):
+    # `created_at + 0 seconds` sorts the same but cannot be read from the index.
+    if connection.vendor == "postgresql":
+        from datetime import timedelta
+
+        return F(name) + Value(timedelta(0))
+    return F(name)
+
+
+def _table_total(queryset, *, filtered: bool) -> tuple[int, str]:
+    if not filtered and connection.vendor == "postgresql":
+        estimate = _planner_estimate(User._meta.db_table)
+        if estimate >= EXACT_TOTAL_LIMIT:
+            return estimate, Total.ESTIMATE
+    return queryset.count(), Total.EXACT
+
+
+def _planner_estimate(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+        row = cursor.fetchone()
+    return int(row[0]) if row and row[0] and row[0] > 0 else -1

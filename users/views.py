@@ -1,0 +1,79 @@
+from http import HTTPStatus
+
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from audit.recorder import Origin
+from users import search, services
+from users.forms import AddUserForm, UserSearchForm
+from users.models import User
+
+
+def _is_fragment(request) -> bool:
+    # A history restore wants the whole page back, not the fragment.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _get_user_or_404(user_id: str) -> User:
+    try:
+        return User.objects.select_related("application").get(pk=user_id)
+    except (User.DoesNotExist, ValueError):
+        raise Http404("No such user") from None
+
+
+@require_GET
+@permission_required("users.view_user", raise_exception=True)
+@vary_on_headers("HX-Request")
+def user_list(request):
+    form = UserSearchForm(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "result": None}
+        return render(request, "users/user_list.html", context, status=HTTPStatus.BAD_REQUEST)
+    result = search.search_users(
+        form.cleaned_data["search"],
+        page=form.cleaned_data["page"],
+        page_size=form.cleaned_data["page_size"],
+    )
+    context = {"form": form, "result": result}
+    template = "users/user_list.html"
+    if _is_fragment(request) and request.htmx.target == "user-table":
+        template += "#user-table"
+    return render(request, template, context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required("users.add_user", raise_exception=True)
+@vary_on_headers("HX-Request")
+@sensitive_variables("created", "context")
+def user_new(request):
+    fragment = "#add-user" if _is_fragment(request) else ""
+    if request.method == "POST":
+        form = AddUserForm(request.POST)
+        if form.is_valid():
+            try:
+                created = services.create_user(
+                    origin=Origin.from_request(request), generate=True, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                context = {"created_user": created.user, "password": created.password}
+                fragment = "#user-created" if _is_fragment(request) else ""
+                return render(request, "users/user_created.html" + fragment, context)
+    else:
+        form = AddUserForm()
+    return render(request, "users/user_new.html" + fragment, {"form": form})
+
+
+@require_GET
+@permission_required("users.view_user", raise_exception=True)
+def user_detail(request, user_id):
+    user = _get_user_or_404(user_id)
+    return render(request, "users/user_detail.html", {"subject": user})
