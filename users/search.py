@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 
 from users.models import User
@@ -148,7 +148,7 @@ def search_users(
 def _filter_terms(queryset, terms, *, hide_from_text_index=False):
     column = "search_text"
     if hide_from_text_index and connection.vendor == "postgresql":
-        queryset = queryset.alias(_search_text=Concat("search_text", Value("")))
+        queryset = queryset.alias(_search_text=Concat("search_text", Value(""), output_field=TextField()))
         column = "_search_text"
     for term in terms:
         queryset = queryset.filter(**{f"{column}__contains": term})
