@@ -148,7 +148,9 @@ def search_users(
 def _filter_terms(queryset, terms, *, hide_from_text_index=False):
     column = "search_text"
     if hide_from_text_index and connection.vendor == "postgresql":
-        queryset = queryset.alias(_search_text=Concat("search_text", Value(""), output_field=TextField()))
+        queryset = queryset.alias(
+            _search_text=Concat("search_text", Value(""), output_field=TextField())
+        )
         column = "_search_text"
     for term in terms:
         queryset = queryset.filter(**{f"{column}__contains": term})

@@ -109,11 +109,15 @@ def create_user(
         raise ValidationError(conflicts)
     name = (name or "").strip()
     if len(name) > 128:
-        raise ValidationError({"name": [ValidationError("Use at most 128 characters.", "too_long")]})
+        raise ValidationError(
+            {"name": [ValidationError("Use at most 128 characters.", "too_long")]}
+        )
     if generate:
         password = generate_password()
 
-    user = User(name=name, is_staff=is_staff or is_superuser, is_superuser=is_superuser, **identifiers)
+    user = User(
+        name=name, is_staff=is_staff or is_superuser, is_superuser=is_superuser, **identifiers
+    )
     if password:
         user.set_password(password)
         user.password_updated_at = timezone.now()

@@ -40,14 +40,19 @@ def test_an_admin_may_sign_in_with_their_email_in_any_case(client):
 def test_the_next_parameter_is_honoured(client, admin_user):
     response = client.post(
         URL + "?next=/console/users?search=ann",
-        {"username": admin_user.username, "password": PASSWORD, "next": "/console/users?search=ann"},
+        {
+            "username": admin_user.username,
+            "password": PASSWORD,
+            "next": "/console/users?search=ann",
+        },
     )
     assert response["Location"] == "/console/users?search=ann"
 
 
 def test_an_offsite_next_is_ignored(client, admin_user):
     response = client.post(
-        URL, {"username": admin_user.username, "password": PASSWORD, "next": "https://evil.example/"}
+        URL,
+        {"username": admin_user.username, "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response["Location"] == "/console/users"
 
@@ -82,7 +87,9 @@ def test_wrong_password_and_unknown_account_look_the_same(client, admin_user):
     assert alert(wrong) == alert(unknown)
 
 
-def test_an_account_is_throttled_after_five_attempts_even_with_the_right_password(client, admin_user):
+def test_an_account_is_throttled_after_five_attempts_even_with_the_right_password(
+    client, admin_user
+):
     for _ in range(5):
         assert INVALID in sign_in(client, admin_user.username, "wrong").content.decode()
     body = sign_in(client, admin_user.username).content.decode()
@@ -117,7 +124,9 @@ def test_another_address_is_not_throttled_by_the_first(client, settings):
     settings.SIGN_IN_MAX_PER_IP = 3
     for n in range(4):
         sign_in(client, f"someone{n}", "wrong", REMOTE_ADDR="10.0.0.1")
-    assert THROTTLED not in sign_in(client, "fresh", "wrong", REMOTE_ADDR="10.0.0.2").content.decode()
+    assert (
+        THROTTLED not in sign_in(client, "fresh", "wrong", REMOTE_ADDR="10.0.0.2").content.decode()
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -32,7 +32,9 @@ def test_it_shows_the_form_as_a_page_without_htmx(admin_client):
 
 def test_it_creates_the_user_and_shows_the_password_once(admin_client, caplog):
     caplog.set_level(logging.DEBUG)
-    response = admin_client.post(URL, {"primary_email": "Ann@Example.com", "name": "Ann"}, headers=HTMX)
+    response = admin_client.post(
+        URL, {"primary_email": "Ann@Example.com", "name": "Ann"}, headers=HTMX
+    )
     assert response.status_code == HTTPStatus.OK
     body = response.content.decode()
     user = User.objects.get(primary_email="Ann@example.com")
@@ -78,7 +80,9 @@ def test_no_identifier_is_an_inline_error_and_creates_nothing(admin_client):
         ("username", "9lives", "Use letters, digits and underscores"),
     ],
 )
-def test_invalid_identifiers_are_inline_errors_and_create_nothing(admin_client, field, value, message):
+def test_invalid_identifiers_are_inline_errors_and_create_nothing(
+    admin_client, field, value, message
+):
     before = User.objects.count()
     body = admin_client.post(URL, {field: value}, headers=HTMX).content.decode()
     assert message in body and 'class="field has-error"' in body
@@ -102,7 +106,9 @@ def test_a_hostile_name_is_escaped_in_the_result_dialog(admin_client):
 def test_it_records_who_created_the_user(admin_client, admin_user):
     admin_client.post(URL, {"username": "audited"}, headers={**HTMX, "User-Agent": "Browser/1.0"})
     log = Log.objects.get(key="Console.User.Create")
-    assert log.actor == admin_user and log.user_label == "audited" and log.user_agent == "Browser/1.0"
+    assert (
+        log.actor == admin_user and log.user_label == "audited" and log.user_agent == "Browser/1.0"
+    )
 
 
 def test_a_viewer_admin_gets_403_and_nothing_is_created(viewer_client):

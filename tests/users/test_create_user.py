@@ -20,7 +20,9 @@ def create(**fields):
 
 @pytest.mark.django_db
 def test_a_user_is_created_with_normalised_identifiers():
-    created = create(username="ann_lee", primary_email="Ann@Example.COM", primary_phone="+44 20 7946 0958")
+    created = create(
+        username="ann_lee", primary_email="Ann@Example.COM", primary_phone="+44 20 7946 0958"
+    )
     user = User.objects.get(pk=created.user.pk)
     assert (user.username, user.primary_email, user.primary_phone) == (
         "ann_lee",

@@ -9,7 +9,9 @@ def test_valid_usernames_are_kept_as_typed(value):
     assert normalize_username(f"  {value} ") == value
 
 
-@pytest.mark.parametrize("value", ["2alice", "al ice", "al-ice", "ålice", "alice!", "a" * 129, "a\x00b"])
+@pytest.mark.parametrize(
+    "value", ["2alice", "al ice", "al-ice", "ålice", "alice!", "a" * 129, "a\x00b"]
+)
 def test_invalid_usernames_are_refused(value):
     with pytest.raises(ValidationError):
         normalize_username(value)
@@ -45,7 +47,9 @@ def test_a_national_trunk_zero_after_the_country_code_is_dropped():
     assert normalize_phone("+61 0412 345 678") == "61412345678"
 
 
-@pytest.mark.parametrize("value", ["+1 555", "phone", "+44 20 7946 0958 ext 2", "12", "+999 1234567"])
+@pytest.mark.parametrize(
+    "value", ["+1 555", "phone", "+44 20 7946 0958 ext 2", "12", "+999 1234567"]
+)
 def test_invalid_phones_are_refused(value):
     with pytest.raises(ValidationError) as error:
         normalize_phone(value)

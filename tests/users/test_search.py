@@ -15,12 +15,27 @@ def ids(page):
 def people(db):
     now = timezone.now()
     return {
-        "ann": UserFactory(name="Ann Smith", username="annie", primary_email="ann@example.com",
-                           primary_phone="442079460958", created_at=now - timedelta(days=1)),
-        "bob": UserFactory(name="Bob Stone", username="bobby", primary_email="bob@corp.example",
-                           primary_phone="12025550143", created_at=now - timedelta(days=2)),
-        "cy": UserFactory(name="Cy Smithers", username="cy_s", primary_email="cy@example.org",
-                          primary_phone=None, created_at=now - timedelta(days=3)),
+        "ann": UserFactory(
+            name="Ann Smith",
+            username="annie",
+            primary_email="ann@example.com",
+            primary_phone="442079460958",
+            created_at=now - timedelta(days=1),
+        ),
+        "bob": UserFactory(
+            name="Bob Stone",
+            username="bobby",
+            primary_email="bob@corp.example",
+            primary_phone="12025550143",
+            created_at=now - timedelta(days=2),
+        ),
+        "cy": UserFactory(
+            name="Cy Smithers",
+            username="cy_s",
+            primary_email="cy@example.org",
+            primary_phone=None,
+            created_at=now - timedelta(days=3),
+        ),
     }
 
 

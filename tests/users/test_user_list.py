@@ -72,8 +72,14 @@ def test_suspended_users_are_tagged(admin_client):
 
 @pytest.mark.parametrize(
     "params",
-    [{"page_size": "1000"}, {"page_size": "x"}, {"page": "0"}, {"page": "abc"}, {"search": "a\x00b"},
-     {"search": "x" * 201}],
+    [
+        {"page_size": "1000"},
+        {"page_size": "x"},
+        {"page": "0"},
+        {"page": "abc"},
+        {"search": "a\x00b"},
+        {"search": "x" * 201},
+    ],
 )
 def test_nonsense_parameters_get_400_not_500(admin_client, params):
     response = admin_client.get(URL, params)

@@ -20,7 +20,7 @@ def _is_fragment(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _get_user_or_404(user_id: str) -> User:
+def get_user_or_404(user_id: str) -> User:
     try:
         return User.objects.select_related("application").get(pk=user_id)
     except (User.DoesNotExist, ValueError):
@@ -75,5 +75,5 @@ def user_new(request):
 @require_GET
 @permission_required("users.view_user", raise_exception=True)
 def user_detail(request, user_id):
-    user = _get_user_or_404(user_id)
+    user = get_user_or_404(user_id)
     return render(request, "users/user_detail.html", {"subject": user})
