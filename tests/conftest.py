@@ -2,6 +2,8 @@ import pytest
 
 from tests.factories import SuperuserFactory, UserFactory, ViewerFactory
 
+pytest_plugins = ["tests.audit_guard"]
+
 
 @pytest.fixture
 def admin_user(db):
@@ -35,3 +37,25 @@ def viewer_client(client, viewer):
 def htmx(settings):
     """Headers htmx sends when it asks for the user table fragment."""
     return {"HX-Request": "true", "HX-Target": "user-table"}
+
+
+@pytest.fixture
+def htmx_dialog():
+    """Headers htmx sends when it loads or submits a dialog."""
+    return {"HX-Request": "true", "HX-Target": "dialog-slot"}
+
+
+@pytest.fixture
+def subject(db):
+    """The user an admin is looking at: identifiers, a password, a social identity."""
+    from users.models import Identity
+
+    user = UserFactory(
+        username="ann_lee",
+        primary_email="ann@example.com",
+        primary_phone="442079460958",
+        name="Ann Lee",
+        password="users-own-password-1",
+    )
+    Identity.objects.create(user=user, target="github", external_user_id="1234")
+    return user

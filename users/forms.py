@@ -1,5 +1,10 @@
-from django import forms
+import datetime
+import json
 
+from django import forms
+from django.utils import timezone
+
+from users import profile_rules
 from users.search import DEFAULT_PAGE_SIZE, PAGE_SIZES
 
 
@@ -42,3 +47,157 @@ class AddUserForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     name = forms.CharField(required=False, max_length=128)
+
+
+class _VersionedForm(forms.Form):
+    """A form that remembers which version of the user it was opened on (for stale refusals)."""
+
+    updated_at = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_updated_at(self):
+        try:
+            return datetime.datetime.fromisoformat(self.cleaned_data["updated_at"])
+        except ValueError:
+            raise forms.ValidationError("Reload the page and try again.") from None
+
+
+class IdentifiersForm(_VersionedForm):
+    primary_email = AddUserForm.base_fields["primary_email"]
+    primary_phone = AddUserForm.base_fields["primary_phone"]
+    username = AddUserForm.base_fields["username"]
+    confirm_lockout = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def for_user(cls, user, **kwargs):
+        initial = {
+            "primary_email": user.primary_email,
+            "primary_phone": user.formatted_phone,
+            "username": user.username,
+            "updated_at": user.updated_at.isoformat(),
+        }
+        return cls(initial=initial, **kwargs)
+
+
+def _text(label, **attrs):
+    return forms.CharField(
+        label=label, required=False, max_length=256, widget=forms.TextInput(attrs=attrs)
+    )
+
+
+class ProfileForm(_VersionedForm):
+    name = forms.CharField(required=False, max_length=128)
+    avatar = forms.CharField(
+        label="Avatar URL",
+        required=False,
+        max_length=2048,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    given_name = _text("Given name")
+    family_name = _text("Family name")
+    middle_name = _text("Middle name")
+    nickname = _text("Nickname")
+    preferred_username = _text("Preferred username")
+    profile_url = _text("Profile URL", type="url", placeholder="https://")
+    website = _text("Website", type="url", placeholder="https://")
+    gender = _text("Gender")
+    birthdate = _text("Birthdate", type="date")
+    zoneinfo = forms.ChoiceField(label="Time zone", required=False)
+    locale = _text("Locale", placeholder="en-US")
+    address_formatted = _text("Address")
+    address_street = _text("Street")
+    address_locality = _text("City")
+    address_region = _text("Region")
+    address_postal_code = _text("Postal code")
+    address_country = _text("Country")
+    custom_data = forms.CharField(
+        label="Custom data",
+        required=False,
+        max_length=64 * 1024,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "code"}),
+        help_text="A JSON object.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zoneinfo"].choices = [("", "—")] + [(z, z) for z in profile_rules.time_zones()]
+
+    @classmethod
+    def for_user(cls, user, **kwargs):
+        profile = user.profile or {}
+        address = profile.get("address") or {}
+        initial = {
+            "name": user.name,
+            "avatar": user.avatar,
+            "custom_data": json.dumps(user.custom_data or {}, indent=2, ensure_ascii=False),
+            "updated_at": user.updated_at.isoformat(),
+        }
+        initial |= {f: profile.get(c, "") for c, f in profile_rules.PROFILE_CLAIMS.items()}
+        initial |= {f: address.get(p, "") for p, f in profile_rules.ADDRESS_PARTS.items()}
+        return cls(initial=initial, **kwargs)
+
+    def service_values(self) -> dict:
+        data = self.cleaned_data
+        profile = {c: data[f] for c, f in profile_rules.PROFILE_CLAIMS.items()}
+        profile["address"] = {p: data[f] for p, f in profile_rules.ADDRESS_PARTS.items()}
+        return {
+            "name": data["name"],
+            "avatar": data["avatar"],
+            "custom_data": data["custom_data"],
+            "profile": profile,
+        }
+
+
+class ResetPasswordForm(forms.Form):
+    require_change = forms.BooleanField(
+        label="Require a new password at next sign-in", required=False
+    )
+
+
+class ConfirmLockoutForm(forms.Form):
+    confirm_lockout = forms.BooleanField(required=False)
+
+
+class DeleteUserForm(forms.Form):
+    confirmation = forms.CharField(
+        max_length=256, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+
+    def __init__(self, *args, subject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subject = subject
+        self.fields["confirmation"].label = f"Type {self.expected} to confirm"
+
+    @property
+    def expected(self):
+        s = self.subject
+        return s.username or s.primary_email or s.primary_phone or s.id
+
+    def clean_confirmation(self):
+        typed = self.cleaned_data["confirmation"].strip()
+        if typed.lower() != self.expected.lower():
+            raise forms.ValidationError(f"Type {self.expected} exactly to confirm.")
+        return typed
+
+
+TOKEN_EXPIRY_CHOICES = [
+    ("", "Never"),
+    ("7", "7 days"),
+    ("30", "30 days"),
+    ("90", "90 days"),
+    ("365", "1 year"),
+]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=256, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    expires_in = forms.TypedChoiceField(
+        label="Expires", required=False, choices=TOKEN_EXPIRY_CHOICES, coerce=int, empty_value=None
+    )
+
+    def expires_at(self):
+        days = self.cleaned_data.get("expires_in")
+        return timezone.now() + datetime.timedelta(days=days) if days else None
+
+
+class RenameTokenForm(forms.Form):
+    name = forms.CharField(max_length=256, widget=forms.TextInput(attrs={"autocomplete": "off"}))

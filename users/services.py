@@ -12,8 +12,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from audit.recorder import Origin, record
+from users import profile_rules, tokens
+from users.errors import ConfirmationRequired, GuardError, StaleError
 from users.identifiers import normalize_email, normalize_phone, normalize_username
-from users.models import User
+from users.models import Identity, MfaFactor, PersonalAccessToken, User
 
 # No 0/O, 1/l/I: a generated password is read off a screen and typed elsewhere.
 PASSWORD_ALPHABET = "".join(
@@ -146,3 +148,302 @@ def create_user(
             raise ValidationError(conflicts) from None
         raise
     return CreatedUser(user=user, password=password if generate else None)
+
+
+# --- Guards shared by the verbs below -------------------------------------------------------
+
+
+def _guard_staff_target(actor, user):
+    if actor is not None and user.is_staff and not actor.is_superuser:
+        raise GuardError("Only a superuser may change a staff account.")
+
+
+def _guard_not_self(actor, user, verb: str):
+    if actor is not None and actor.pk == user.pk:
+        raise GuardError(f"You cannot {verb} your own account.")
+
+
+def _guard_last_superuser(user, verb: str):
+    if not user.is_superuser:
+        return
+    others = User.objects.filter(is_superuser=True, is_suspended=False).exclude(pk=user.pk)
+    if not others.exists():
+        raise GuardError(f"You cannot {verb} the last active superuser.")
+
+
+def _lock(user: User, expected_updated_at=None) -> User:
+    """Re-read the user under a row lock; refuse if it changed since the form was opened."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
+        raise StaleError(
+            "This user was changed by someone else since you opened the page. "
+            "Reload to see the current values, then make your change again."
+        )
+    return locked
+
+
+def has_sign_in_method(user: User, **overrides) -> bool:
+    """Whether the user could still sign in: an identifier with a password, or another identity.
+
+    `overrides` describe a pending change: identifier values, or `without_identity=<id>`.
+    """
+    identifiers = [overrides.get(f, getattr(user, f)) for f in IDENTIFIER_FIELDS]
+    if any(identifiers) and user.has_usable_password():
+        return True
+    identities = user.identities.exclude(pk=overrides.get("without_identity"))
+    return identities.exists() or user.sso_identities.exists()
+
+
+def _end_sessions_and_tokens(user: User) -> None:
+    """Revoke what can be revoked: OAuth tokens now. Sessions need no list: every request re-checks
+    the user (suspended users are inactive) and a password change invalidates the session hash."""
+    from oauth2_provider.models import get_access_token_model, get_refresh_token_model
+
+    get_refresh_token_model().objects.filter(user=user, revoked__isnull=True).update(
+        revoked=timezone.now()
+    )
+    get_access_token_model().objects.filter(user=user).delete()
+
+
+# --- Identifiers, profile ----------------------------------------------------------------
+
+
+def update_identifiers(
+    user: User,
+    *,
+    origin: Origin,
+    expected_updated_at=None,
+    confirm_lockout: bool = False,
+    **values,
+) -> User:
+    """Change email / phone / username (those given); refuse duplicates and silent lock-outs."""
+    identifiers = normalize_identifiers(values)
+    with transaction.atomic():
+        user = _lock(user, expected_updated_at)
+        _guard_staff_target(origin.actor, user)
+        changes = {
+            f: {"old": getattr(user, f), "new": v}
+            for f, v in identifiers.items()
+            if getattr(user, f) != v
+        }
+        if not changes:
+            return user
+        if conflicts := find_identifier_conflicts(identifiers, exclude_id=user.pk):
+            raise ValidationError(conflicts)
+        if not confirm_lockout and not has_sign_in_method(user, **identifiers):
+            raise ConfirmationRequired(
+                "With no email, phone or username this user has no way left to sign in. "
+                "Confirm to save anyway."
+            )
+        for field_name, change in changes.items():
+            setattr(user, field_name, change["new"])
+        try:
+            with transaction.atomic():
+                user.save(update_fields=[*changes, "updated_at"])
+        except IntegrityError:
+            if conflicts := find_identifier_conflicts(identifiers, exclude_id=user.pk):
+                raise ValidationError(conflicts) from None
+            raise
+        record("User.Identifiers.Update", origin=origin, user=user, payload={"changes": changes})
+    return user
+
+
+def update_profile(user: User, *, origin: Origin, expected_updated_at=None, **values) -> User:
+    """Change name, avatar, custom data and the OIDC profile claims (those given)."""
+    cleaned = profile_rules.clean_profile_values(values)
+    with transaction.atomic():
+        user = _lock(user, expected_updated_at)
+        _guard_staff_target(origin.actor, user)
+        changes = {
+            f: {"old": getattr(user, f), "new": v}
+            for f, v in cleaned.items()
+            if getattr(user, f) != v
+        }
+        if not changes:
+            return user
+        for field_name, change in changes.items():
+            setattr(user, field_name, change["new"])
+        user.save(update_fields=[*changes, "updated_at"])
+        record("User.Profile.Update", origin=origin, user=user, payload={"changes": changes})
+    return user
+
+
+# --- Password, suspension, deletion ------------------------------------------------------
+
+
+def reset_password(user: User, *, origin: Origin, require_change: bool = False) -> str:
+    """Give the user a new generated password (returned once) and end their tokens."""
+    password = generate_password()
+    with transaction.atomic():
+        user = _lock(user)
+        _guard_staff_target(origin.actor, user)
+        user.set_password(password)
+        user.password_updated_at = timezone.now()
+        user.is_password_expired = require_change
+        user.save(update_fields=["password", "password_updated_at", "is_password_expired"])
+        _end_sessions_and_tokens(user)
+        record(
+            "User.Password.Reset",
+            origin=origin,
+            user=user,
+            payload={"requireChangeAtNextSignIn": require_change},
+        )
+    return password
+
+
+def suspend_user(user: User, *, origin: Origin) -> User:
+    """Suspend: every sign-in path refuses the user, and their tokens end now."""
+    with transaction.atomic():
+        user = _lock(user)
+        if user.is_suspended:
+            return user
+        _guard_not_self(origin.actor, user, "suspend")
+        _guard_staff_target(origin.actor, user)
+        _guard_last_superuser(user, "suspend")
+        user.is_suspended = True
+        user.save(update_fields=["is_suspended", "updated_at"])
+        _end_sessions_and_tokens(user)
+        record("User.Suspend", origin=origin, user=user)
+    return user
+
+
+def reactivate_user(user: User, *, origin: Origin) -> User:
+    with transaction.atomic():
+        user = _lock(user)
+        if not user.is_suspended:
+            return user
+        _guard_staff_target(origin.actor, user)
+        user.is_suspended = False
+        user.save(update_fields=["is_suspended", "updated_at"])
+        record("User.Reactivate", origin=origin, user=user)
+    return user
+
+
+def delete_user(user: User, *, origin: Origin) -> dict:
+    """Delete the user and all that belongs to them; the audit row keeps a snapshot."""
+    with transaction.atomic():
+        user = _lock(user)
+        _guard_not_self(origin.actor, user, "delete")
+        _guard_staff_target(origin.actor, user)
+        _guard_last_superuser(user, "delete")
+        snapshot = {
+            "id": user.pk,
+            "username": user.username,
+            "primaryEmail": user.primary_email,
+            "primaryPhone": user.primary_phone,
+            "name": user.name,
+        }
+        record("User.Delete", origin=origin, user=user, payload={"user": snapshot})
+        user.delete()
+    return snapshot
+
+
+# --- Identities and MFA factors ----------------------------------------------------------
+
+
+def remove_identity(identity: Identity, *, origin: Origin, confirm_lockout: bool = False) -> None:
+    with transaction.atomic():
+        user = _lock(identity.user)
+        _guard_staff_target(origin.actor, user)
+        if not confirm_lockout and not has_sign_in_method(user, without_identity=identity.pk):
+            raise ConfirmationRequired(
+                "This is the user's last way to sign in: without it they cannot sign in at all. "
+                "Confirm to remove it anyway."
+            )
+        payload = {"target": identity.target, "externalUserId": identity.external_user_id}
+        identity.delete()
+        record("User.Identity.Remove", origin=origin, user=user, payload=payload)
+
+
+def remove_mfa_factor(factor: MfaFactor, *, origin: Origin) -> None:
+    with transaction.atomic():
+        user = _lock(factor.user)
+        _guard_staff_target(origin.actor, user)
+        payload = {"id": factor.pk, "type": factor.type, "name": factor.name}
+        factor.delete()
+        record("User.MfaFactor.Remove", origin=origin, user=user, payload=payload)
+
+
+# --- Personal access tokens --------------------------------------------------------------
+
+
+def _clean_token_name(user: User, name: str, *, exclude_id=None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [ValidationError("Enter a name.", code="required")]})
+    if len(name) > 256:
+        raise ValidationError(
+            {"name": [ValidationError("Use at most 256 characters.", "too_long")]}
+        )
+    taken = PersonalAccessToken.objects.filter(user=user, name=name).exclude(pk=exclude_id)
+    if taken.exists():
+        raise ValidationError(
+            {"name": [ValidationError("This user has a token with this name.", code="unique")]}
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class CreatedToken:
+    token: PersonalAccessToken
+    # The token value, for the one response that shows it; only its SHA-256 is stored.
+    value: str
+
+
+def create_personal_access_token(
+    user: User, *, origin: Origin, name: str, expires_at=None
+) -> CreatedToken:
+    with transaction.atomic():
+        user = _lock(user)
+        _guard_staff_target(origin.actor, user)
+        name = _clean_token_name(user, name)
+        if expires_at is not None and expires_at <= timezone.now():
+            raise ValidationError(
+                {"expires_at": [ValidationError("Choose a time in the future.", code="past")]}
+            )
+        value = tokens.new_personal_access_token()
+        try:
+            with transaction.atomic():
+                token = PersonalAccessToken.objects.create(
+                    user=user, name=name, expires_at=expires_at, token_hash=tokens.digest(value)
+                )
+        except IntegrityError:
+            _clean_token_name(user, name)  # a concurrent create took the name: say so
+            raise
+        record(
+            "User.PersonalAccessToken.Create",
+            origin=origin,
+            user=user,
+            payload={"name": name, "expiresAt": expires_at.isoformat() if expires_at else None},
+        )
+    return CreatedToken(token=token, value=value)
+
+
+def rename_personal_access_token(
+    token: PersonalAccessToken, *, origin: Origin, name: str
+) -> PersonalAccessToken:
+    with transaction.atomic():
+        user = _lock(token.user)
+        _guard_staff_target(origin.actor, user)
+        name = _clean_token_name(user, name, exclude_id=token.pk)
+        if name == token.name:
+            return token
+        old = token.name
+        token.name = name
+        token.save(update_fields=["name"])
+        record(
+            "User.PersonalAccessToken.Rename",
+            origin=origin,
+            user=user,
+            payload={"name": {"old": old, "new": name}},
+        )
+    return token
+
+
+def delete_personal_access_token(token: PersonalAccessToken, *, origin: Origin) -> None:
+    with transaction.atomic():
+        user = _lock(token.user)
+        _guard_staff_target(origin.actor, user)
+        name = token.name
+        token.delete()
+        record("User.PersonalAccessToken.Delete", origin=origin, user=user, payload={"name": name})

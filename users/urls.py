@@ -1,12 +1,35 @@
 from django.urls import path
 
-from users.views import access, directory, logs
+from users.views import access, details, directory, logs
 
 app_name = "users"
 urlpatterns = [
     path("users", directory.user_list, name="list"),
     path("users/new", directory.user_new, name="new"),
-    path("users/<str:user_id>", directory.user_detail, name="detail"),
+    path("users/<str:user_id>", details.user_detail, name="detail"),
+    path("users/<str:user_id>/identifiers", details.user_identifiers, name="identifiers"),
+    path("users/<str:user_id>/profile", details.user_profile, name="profile"),
+    path("users/<str:user_id>/reset-password", details.user_reset_password, name="reset-password"),
+    path("users/<str:user_id>/suspend", details.user_suspend, name="suspend"),
+    path("users/<str:user_id>/reactivate", details.user_reactivate, name="reactivate"),
+    path("users/<str:user_id>/delete", details.user_delete, name="delete"),
+    path(
+        "users/<str:user_id>/identities/<str:identity_id>/remove",
+        details.identity_remove,
+        name="identity-remove",
+    ),
+    path("users/<str:user_id>/mfa/<str:factor_id>/remove", details.mfa_remove, name="mfa-remove"),
+    path("users/<str:user_id>/tokens/new", details.token_new, name="token-new"),
+    path(
+        "users/<str:user_id>/tokens/<str:token_id>/rename",
+        details.token_rename,
+        name="token-rename",
+    ),
+    path(
+        "users/<str:user_id>/tokens/<str:token_id>/delete",
+        details.token_delete,
+        name="token-delete",
+    ),
     path("users/<str:user_id>/roles", access.user_roles, name="roles"),
     path("users/<str:user_id>/organizations", access.user_organizations, name="organizations"),
     path("users/<str:user_id>/logs", logs.user_logs, name="logs"),

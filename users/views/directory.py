@@ -15,7 +15,7 @@ from users.forms import AddUserForm, UserSearchForm
 from users.models import User
 
 
-def _is_fragment(request) -> bool:
+def is_fragment(request) -> bool:
     # A history restore wants the whole page back, not the fragment.
     return bool(request.htmx) and not request.htmx.history_restore_request
 
@@ -42,7 +42,7 @@ def user_list(request):
     )
     context = {"form": form, "result": result}
     template = "users/user_list.html"
-    if _is_fragment(request) and request.htmx.target == "user-table":
+    if is_fragment(request) and request.htmx.target == "user-table":
         template += "#user-table"
     return render(request, template, context)
 
@@ -53,7 +53,7 @@ def user_list(request):
 @vary_on_headers("HX-Request")
 @sensitive_variables("created", "context")
 def user_new(request):
-    fragment = "#add-user" if _is_fragment(request) else ""
+    fragment = "#add-user" if is_fragment(request) else ""
     if request.method == "POST":
         form = AddUserForm(request.POST)
         if form.is_valid():
@@ -65,15 +65,8 @@ def user_new(request):
                 form.add_error(None, error)
             else:
                 context = {"created_user": created.user, "password": created.password}
-                fragment = "#user-created" if _is_fragment(request) else ""
+                fragment = "#user-created" if is_fragment(request) else ""
                 return render(request, "users/user_created.html" + fragment, context)
     else:
         form = AddUserForm()
     return render(request, "users/user_new.html" + fragment, {"form": form})
-
-
-@require_GET
-@permission_required("users.view_user", raise_exception=True)
-def user_detail(request, user_id):
-    user = get_user_or_404(user_id)
-    return render(request, "users/user_detail.html", {"subject": user})
