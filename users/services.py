@@ -208,6 +208,19 @@ def _end_sessions_and_tokens(user: User) -> None:
 # --- Identifiers, profile ----------------------------------------------------------------
 
 
+def _diff(user: User, values: dict) -> dict:
+    """The fields whose value would change, as field -> {"old", "new"} (the audit payload)."""
+    return {
+        f: {"old": getattr(user, f), "new": v} for f, v in values.items() if getattr(user, f) != v
+    }
+
+
+def _apply(user: User, changes: dict) -> None:
+    for field_name, change in changes.items():
+        setattr(user, field_name, change["new"])
+    user.save(update_fields=[*changes, "updated_at"])
+
+
 def update_identifiers(
     user: User,
     *,
@@ -221,11 +234,7 @@ def update_identifiers(
     with transaction.atomic():
         user = _lock(user, expected_updated_at)
         _guard_staff_target(origin.actor, user)
-        changes = {
-            f: {"old": getattr(user, f), "new": v}
-            for f, v in identifiers.items()
-            if getattr(user, f) != v
-        }
+        changes = _diff(user, identifiers)
         if not changes:
             return user
         if conflicts := find_identifier_conflicts(identifiers, exclude_id=user.pk):
@@ -235,11 +244,9 @@ def update_identifiers(
                 "With no email, phone or username this user has no way left to sign in. "
                 "Confirm to save anyway."
             )
-        for field_name, change in changes.items():
-            setattr(user, field_name, change["new"])
         try:
             with transaction.atomic():
-                user.save(update_fields=[*changes, "updated_at"])
+                _apply(user, changes)
         except IntegrityError:
             if conflicts := find_identifier_conflicts(identifiers, exclude_id=user.pk):
                 raise ValidationError(conflicts) from None
@@ -254,16 +261,10 @@ def update_profile(user: User, *, origin: Origin, expected_updated_at=None, **va
     with transaction.atomic():
         user = _lock(user, expected_updated_at)
         _guard_staff_target(origin.actor, user)
-        changes = {
-            f: {"old": getattr(user, f), "new": v}
-            for f, v in cleaned.items()
-            if getattr(user, f) != v
-        }
+        changes = _diff(user, cleaned)
         if not changes:
             return user
-        for field_name, change in changes.items():
-            setattr(user, field_name, change["new"])
-        user.save(update_fields=[*changes, "updated_at"])
+        _apply(user, changes)
         record("User.Profile.Update", origin=origin, user=user, payload={"changes": changes})
     return user
 

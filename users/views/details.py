@@ -10,7 +10,6 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -161,6 +160,17 @@ def _done(request, subject, message, *, to_list=False):
     return redirect(url)
 
 
+def _confirmed(request, subject, action, act, success):
+    """GET shows the confirmation; POST runs `act(origin)` and reports how it went."""
+    if request.method == "POST":
+        try:
+            act(Origin.from_request(request))
+        except ServiceError as e:
+            return _action_page(request, subject, action, error=e.message, status=e.status)
+        return _done(request, subject, success)
+    return _action_page(request, subject, action)
+
+
 ACTIONS = {
     "suspend": {
         "title": "Suspend user",
@@ -199,13 +209,9 @@ def _simple_action(verb, service, success):
     def view(request, user_id):
         subject = get_user_or_404(user_id)
         action = {**ACTIONS[verb], "url": reverse(f"users:{verb}", args=[subject.pk])}
-        if request.method == "POST":
-            try:
-                service(subject, origin=Origin.from_request(request))
-            except ServiceError as e:
-                return _action_page(request, subject, action, error=e.message, status=e.status)
-            return _done(request, subject, success)
-        return _action_page(request, subject, action)
+        return _confirmed(
+            request, subject, action, lambda origin: service(subject, origin=origin), success
+        )
 
     view.__name__ = f"user_{verb.replace('-', '_')}"
     return view
@@ -314,13 +320,13 @@ def mfa_remove(request, user_id, factor_id):
         "danger": True,
         "url": reverse("users:mfa-remove", args=[subject.pk, factor.pk]),
     }
-    if request.method == "POST":
-        try:
-            services.remove_mfa_factor(factor, origin=Origin.from_request(request))
-        except ServiceError as e:
-            return _action_page(request, subject, action, error=e.message, status=e.status)
-        return _done(request, subject, "MFA factor removed.")
-    return _action_page(request, subject, action)
+    return _confirmed(
+        request,
+        subject,
+        action,
+        lambda origin: services.remove_mfa_factor(factor, origin=origin),
+        "MFA factor removed.",
+    )
 
 
 @never_cache
@@ -362,10 +368,7 @@ def token_new(request, user_id):
 
 
 def _get_token(subject, token_id):
-    try:
-        return subject.access_tokens.get(pk=token_id)
-    except Exception:
-        raise Http404("No such token") from None
+    return get_object_or_404(subject.access_tokens, pk=token_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -415,10 +418,10 @@ def token_delete(request, user_id, token_id):
         "danger": True,
         "url": reverse("users:token-delete", args=[subject.pk, token.pk]),
     }
-    if request.method == "POST":
-        try:
-            services.delete_personal_access_token(token, origin=Origin.from_request(request))
-        except ServiceError as e:
-            return _action_page(request, subject, action, error=e.message, status=e.status)
-        return _done(request, subject, "Token deleted.")
-    return _action_page(request, subject, action)
+    return _confirmed(
+        request,
+        subject,
+        action,
+        lambda origin: services.delete_personal_access_token(token, origin=origin),
+        "Token deleted.",
+    )
