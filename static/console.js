@@ -54,6 +54,13 @@
     }
   });
 
+  // Leaving the page (a link, Back) must not let the back/forward cache keep a shown secret.
+  window.addEventListener("pagehide", function () {
+    document.querySelectorAll('#dialog-slot dialog[hx-history="false"]').forEach(function (dialog) {
+      dialog.remove();
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () { openDialogs(document); });
   document.addEventListener("htmx:load", function (event) { openDialogs(event.target); });
 })();

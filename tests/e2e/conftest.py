@@ -5,10 +5,11 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread; Django would refuse the ORM calls
 # the tests make around it. Set before any fixture touches the database.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from tests.factories import PASSWORD, SuperuserFactory  # noqa: E402
 
@@ -50,8 +51,6 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session", autouse=True)
 def _playwright_timeouts():
-    from playwright.sync_api import expect
-
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
@@ -74,13 +73,7 @@ def context(context):
 @pytest.fixture
 def admin(transactional_db):
     """A superuser who signs in with tests.factories.PASSWORD."""
-    user = SuperuserFactory(name="Ada Admin", primary_email="ada.admin@example.com")
-    if not user.check_password(PASSWORD):
-        # SuperuserFactory's `password = PASSWORD` replaces UserFactory's post-generation hook
-        # with a plain field value, so the raw text lands in the password column. Hash it.
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
-    return user
+    return SuperuserFactory(name="Ada Admin", primary_email="ada.admin@example.com")
 
 
 def sign_in(page, live_server, user, password=PASSWORD):
@@ -110,3 +103,31 @@ def signed_in_page(page, console_errors, live_server, admin):
     sign_in(page, live_server, admin)
     page.wait_for_url(f"{live_server.url}/console/users")
     return page
+
+
+NEW_EMAIL = "grace.hopper@example.com"
+NEW_NAME = "Grace Hopper"
+
+
+def open_add_user(page):
+    """Click "Add user": a modal dialog opens in place, the page stays where it was."""
+    url = page.url
+    page.evaluate("window.__marker = 'no page load'")
+    page.get_by_role("link", name="Add user").click()
+    dialog = page.locator("#dialog-slot dialog#add-user")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("heading", name="Add user")).to_be_visible()
+    assert dialog.evaluate("d => d.open && d.matches(':modal')")
+    assert page.url == url
+    assert page.evaluate("window.__marker") == "no page load"
+    return dialog
+
+
+def add_user(page, email=NEW_EMAIL, name=NEW_NAME):
+    """Add a user through the dialog; returns the dialog showing the credentials."""
+    dialog = open_add_user(page)
+    dialog.get_by_label("Email", exact=True).fill(email)
+    dialog.get_by_label("Name", exact=True).fill(name)
+    dialog.get_by_role("button", name="Add user").click()
+    expect(dialog.get_by_role("heading", name="User added")).to_be_visible()
+    return dialog

@@ -23,10 +23,9 @@ def directory(transactional_db):
 
 
 @pytest.fixture
-def table_page(signed_in_page, directory):
+def table_page(directory, signed_in_page):
     """The user table, with a marker a full page load would wipe out."""
     page = signed_in_page
-    page.reload()
     expect(page.locator("#user-total")).to_contain_text(f"{TOTAL_USERS} users")
     page.evaluate("window.__marker = 'still the same page'")
     documents = []

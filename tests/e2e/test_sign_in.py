@@ -22,7 +22,9 @@ def test_a_wrong_password_shows_an_error_and_stays_on_sign_in(page, live_server,
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
 
 
-def test_an_anonymous_visit_to_the_user_table_is_sent_to_sign_in(page, live_server, transactional_db):
+def test_an_anonymous_visit_to_the_user_table_is_sent_to_sign_in(
+    page, live_server, transactional_db
+):
     page.goto(f"{live_server.url}/console/users")
 
     assert page.url == f"{live_server.url}/console/sign-in?next=/console/users"
