@@ -44,6 +44,8 @@
       copyText(copy);
       return;
     }
+    const menuItem = event.target.closest("details.menu a");
+    if (menuItem) menuItem.closest("details").removeAttribute("open");
     const close = event.target.closest("[data-close-dialog]");
     if (close) {
       const dialog = close.closest("dialog");
