@@ -7,7 +7,72 @@ from users.views import access
 app_name = "access"
 urlpatterns = [
     path("roles", access.role_list, name="roles"),
+    path("roles/new", access.role_new, name="role-new"),
+    path("roles/<str:role_id>", access.role_detail, name="role-detail"),
+    path("roles/<str:role_id>/edit", access.role_edit, name="role-edit"),
+    path("roles/<str:role_id>/delete", access.role_delete, name="role-delete"),
     path("api-resources", access.resource_list, name="api-resources"),
+    path("api-resources/new", access.resource_new, name="api-resource-new"),
+    path("api-resources/<str:resource_id>", access.resource_detail, name="api-resource-detail"),
+    path("api-resources/<str:resource_id>/edit", access.resource_edit, name="api-resource-edit"),
+    path(
+        "api-resources/<str:resource_id>/delete", access.resource_delete, name="api-resource-delete"
+    ),
+    path("api-resources/<str:resource_id>/permissions/new", access.scope_new, name="scope-new"),
+    path(
+        "api-resources/<str:resource_id>/permissions/<str:scope_id>/edit",
+        access.scope_edit,
+        name="scope-edit",
+    ),
+    path(
+        "api-resources/<str:resource_id>/permissions/<str:scope_id>/delete",
+        access.scope_delete,
+        name="scope-delete",
+    ),
     path("organizations", access.organization_list, name="organizations"),
+    path("organizations/new", access.organization_new, name="organization-new"),
+    path(
+        "organizations/<str:organization_id>",
+        access.organization_detail,
+        name="organization-detail",
+    ),
+    path(
+        "organizations/<str:organization_id>/edit",
+        access.organization_edit,
+        name="organization-edit",
+    ),
+    path(
+        "organizations/<str:organization_id>/delete",
+        access.organization_delete,
+        name="organization-delete",
+    ),
+    path("organization-roles", access.organization_role_list, name="organization-roles"),
+    path("organization-roles/new", access.organization_role_new, name="organization-role-new"),
+    path(
+        "organization-roles/<str:role_id>/edit",
+        access.organization_role_edit,
+        name="organization-role-edit",
+    ),
+    path(
+        "organization-roles/<str:role_id>/delete",
+        access.organization_role_delete,
+        name="organization-role-delete",
+    ),
     path("applications", access.application_list, name="applications"),
+    path("applications/new", access.application_new, name="application-new"),
+    path(
+        "applications/<str:application_id>",
+        access.application_detail,
+        name="application-detail",
+    ),
+    path(
+        "applications/<str:application_id>/edit",
+        access.application_edit,
+        name="application-edit",
+    ),
+    path(
+        "applications/<str:application_id>/delete",
+        access.application_delete,
+        name="application-delete",
+    ),
 ]

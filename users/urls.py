@@ -32,6 +32,28 @@ urlpatterns = [
     ),
     path("users/<str:user_id>/roles", access.user_roles, name="roles"),
     path("users/<str:user_id>/organizations", access.user_organizations, name="organizations"),
+    path("users/<str:user_id>/roles/assign", access.user_roles_assign, name="roles-assign"),
+    path("users/<str:user_id>/roles/permissions", access.user_permissions, name="permissions"),
+    path(
+        "users/<str:user_id>/roles/<str:role_id>/remove",
+        access.user_role_remove,
+        name="role-remove",
+    ),
+    path(
+        "users/<str:user_id>/organizations/add",
+        access.user_organization_add,
+        name="organization-add",
+    ),
+    path(
+        "users/<str:user_id>/organizations/<str:organization_id>/roles",
+        access.user_organization_roles,
+        name="organization-roles",
+    ),
+    path(
+        "users/<str:user_id>/organizations/<str:organization_id>/remove",
+        access.user_organization_remove,
+        name="organization-remove",
+    ),
     path("users/<str:user_id>/logs", logs.user_logs, name="logs"),
     path("users/<str:user_id>/logs/<str:log_id>", logs.user_log_detail, name="log"),
 ]

@@ -1,16 +1,32 @@
 """The directory's models, one module per area; import them from here."""
 
+from users.models.access import (
+    ApiResource,
+    Membership,
+    Organization,
+    OrganizationRole,
+    Role,
+    Scope,
+    UserRole,
+)
 from users.models.applications import Application
 from users.models.credentials import Identity, MfaFactor, PersonalAccessToken, SsoIdentity
 from users.models.user import User, UserManager, build_search_text
 
 __all__ = [
+    "ApiResource",
     "Application",
     "Identity",
+    "Membership",
     "MfaFactor",
+    "Organization",
+    "OrganizationRole",
     "PersonalAccessToken",
+    "Role",
+    "Scope",
     "SsoIdentity",
     "User",
     "UserManager",
+    "UserRole",
     "build_search_text",
 ]

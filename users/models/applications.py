@@ -5,7 +5,11 @@ from users.ids import generate_long_id
 
 
 class Application(AbstractApplication):
-    """An OAuth 2.0 / OIDC client users sign in through ("From application")."""
+    """An OAuth 2.0 / OIDC client users sign in through ("From application").
+
+    Its `type` (Logto's) decides the OAuth client type and grant; `created` is the creation time.
+    Client secrets are generated and hashed by oauth2_provider and never shown by the console.
+    """
 
     class Type(models.TextChoices):
         NATIVE = "Native", "Native"
@@ -13,12 +17,49 @@ class Application(AbstractApplication):
         TRADITIONAL = "Traditional", "Traditional web"
         MACHINE_TO_MACHINE = "MachineToMachine", "Machine-to-machine"
 
+    # type -> (client_type, authorization_grant_type): browsers and devices can't keep a secret.
+    OAUTH_CLIENT = {
+        Type.NATIVE: (
+            AbstractApplication.CLIENT_PUBLIC,
+            AbstractApplication.GRANT_AUTHORIZATION_CODE,
+        ),
+        Type.SPA: (AbstractApplication.CLIENT_PUBLIC, AbstractApplication.GRANT_AUTHORIZATION_CODE),
+        Type.TRADITIONAL: (
+            AbstractApplication.CLIENT_CONFIDENTIAL,
+            AbstractApplication.GRANT_AUTHORIZATION_CODE,
+        ),
+        Type.MACHINE_TO_MACHINE: (
+            AbstractApplication.CLIENT_CONFIDENTIAL,
+            AbstractApplication.GRANT_CLIENT_CREDENTIALS,
+        ),
+    }
+
     id = models.CharField(primary_key=True, max_length=21, default=generate_long_id, editable=False)
     type = models.CharField(max_length=32, choices=Type.choices, default=Type.TRADITIONAL)
     description = models.TextField(blank=True, default="")
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(type__in=["Native", "SPA", "Traditional", "MachineToMachine"]),
+                name="application_type_valid",
+            ),
+        ]
 
     def __str__(self):
         return self.name or self.id
+
+    @property
+    def created_at(self):
+        return self.created
+
+    @property
+    def is_machine_to_machine(self):
+        return self.type == self.Type.MACHINE_TO_MACHINE
+
+    @property
+    def signs_users_in(self):
+        """Whether users sign in through it (so it needs redirect URIs)."""
+        return not self.is_machine_to_machine
