@@ -45,10 +45,11 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Benchmarks need PostgreSQL for meaningful figures: DATABASE_URL=postgres://... make bench
+# Benchmarks run on PostgreSQL (the production database); the first run loads the data.
 BENCH_USERS ?= 1000000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gatehouse_bench
 bench: install
-	$(BIN)/python -m bench.users --users $(BENCH_USERS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.users --users $(BENCH_USERS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -8,13 +8,15 @@ from django.shortcuts import redirect
 from django_htmx.http import HttpResponseClientRedirect
 
 SIGNED_IN_AT = "signed_in_at"
+SEEN_AT = "seen_at"
+# How stale the "last seen" mark may get before it is written again: one session write a minute
+# at most, instead of one per request.
+SEEN_RESOLUTION_SECONDS = 60
 
 
 class SessionTimeoutMiddleware:
-    """End a console session a fixed time after sign-in, however active it has been.
-
-    The idle timeout is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST).
-    """
+    """End a console session after SESSION_IDLE_SECONDS without a request, and
+    SESSION_ABSOLUTE_SECONDS after sign-in however active it has been."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -22,10 +24,17 @@ class SessionTimeoutMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = int(time.time())
-            signed_in_at = request.session.setdefault(SIGNED_IN_AT, now)
-            if now - signed_in_at > settings.SESSION_ABSOLUTE_SECONDS:
+            session = request.session
+            signed_in_at = session.setdefault(SIGNED_IN_AT, now)
+            seen_at = session.get(SEEN_AT, now)
+            if (
+                now - signed_in_at > settings.SESSION_ABSOLUTE_SECONDS
+                or now - seen_at > settings.SESSION_IDLE_SECONDS
+            ):
                 logout(request)
                 return redirect(settings.LOGIN_URL)
+            if SEEN_AT not in session or now - seen_at >= SEEN_RESOLUTION_SECONDS:
+                session[SEEN_AT] = now  # saving also pushes the session's expiry forward
         return self.get_response(request)
 
 

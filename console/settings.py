@@ -102,7 +102,8 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=_env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=_env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -156,9 +157,10 @@ LOGIN_URL = "console:sign-in"
 LOGIN_REDIRECT_URL = "users:list"
 LOGOUT_REDIRECT_URL = "console:sign-in"
 
-# Sessions: idle timeout by sliding expiry, absolute timeout by the console middleware.
-SESSION_COOKIE_AGE = _env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions: idle and absolute timeouts are enforced by console.middleware.SessionTimeoutMiddleware,
+# which refreshes the session at most once a minute (not on every request).
+SESSION_IDLE_SECONDS = _env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_ABSOLUTE_SECONDS = _env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

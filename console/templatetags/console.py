@@ -1,5 +1,6 @@
 """Template helpers of the console shell (loaded as builtins in every template)."""
 
+import functools
 import re
 
 from django import template
@@ -8,6 +9,19 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
+
+
+@functools.lru_cache(maxsize=64)
+def _matcher(terms: tuple[str, ...]) -> re.Pattern:
+    patterns = []
+    for term in sorted(terms, key=len, reverse=True):
+        bare = term.lstrip("+")
+        if bare.isdigit() and len(bare) > 1:
+            prefix = r"\+?" if term.startswith("+") else ""
+            patterns.append(prefix + r"[\s().-]*".join(re.escape(c) for c in bare))
+        else:
+            patterns.append(re.escape(term))
+    return re.compile("|".join(patterns), re.IGNORECASE)
 
 
 @register.filter
@@ -19,15 +33,7 @@ def highlight(text, terms):
     text = "" if text is None else str(text)
     if not terms or not text:
         return escape(text)
-    patterns = []
-    for term in sorted(terms, key=len, reverse=True):
-        bare = term.lstrip("+")
-        if bare.isdigit() and len(bare) > 1:
-            prefix = r"\+?" if term.startswith("+") else ""
-            patterns.append(prefix + r"[\s().-]*".join(re.escape(c) for c in bare))
-        else:
-            patterns.append(re.escape(term))
-    matcher = re.compile("|".join(patterns), re.IGNORECASE)
+    matcher = _matcher(tuple(terms))
     out, last = [], 0
     for match in matcher.finditer(text):
         if match.start() == match.end():

@@ -175,3 +175,22 @@ def test_sessions_end_after_the_absolute_timeout(admin_client, settings):
 
 def test_users_factory_makes_non_staff_by_default():
     assert not UserFactory().is_staff
+
+
+def test_sessions_end_after_the_idle_timeout(admin_client, settings):
+    settings.SESSION_IDLE_SECONDS = 60
+    admin_client.get("/console/users")
+    session = admin_client.session
+    session["seen_at"] -= 120
+    session.save()
+    assert admin_client.get("/console/users").status_code == HTTPStatus.FOUND
+
+
+def test_a_request_does_not_rewrite_the_session_each_time(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin_client.get("/console/users")
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.get("/console/users")
+    assert not any("UPDATE" in q["sql"] and "django_session" in q["sql"] for q in queries)

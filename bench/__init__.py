@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench.users --users N` (`make bench`). Reports, never tests."""

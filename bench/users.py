@@ -1,0 +1,341 @@
+"""The user table's benchmark: `python -m bench.users --users 1000000` (`make bench`).
+
+Loads users with seed_demo until the table holds N non-staff users (existing ones are reused),
+then times, in this process and against the configured database:
+- the console's user table (a full request through django.test.Client as a superuser): page 1,
+  a deep page, and keyword searches with their total;
+- the same searches through users.search.search_users, the function behind it;
+- the same searches done the way Django admin does them: an OR of `icontains` over name, id,
+  username, email and phone, then COUNT(*) and the newest 20 rows.
+
+Times are milliseconds of server time (median and p95 of --runs, after --warmups). The targets
+come from docs/performance.md; a missed target prints FAIL but the exit status stays 0.
+"""
+
+import argparse
+import math
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+FIRST_PAGE_TARGET_MS = 10.0
+SEARCH_TARGET_MS = 20.0
+SPEEDUP_TARGET = 100.0
+CONSOLE_URL = "/console/users"
+BENCH_ADMIN = "bench_admin"
+
+
+@dataclass
+class Row:
+    label: str
+    times: list[float]
+    target_ms: float | None = None  # judged on p95
+    hits: str = ""
+    note: str = ""
+    speedup: float | None = None  # admin-way rows: their median over search_users'
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.times)
+        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+    @property
+    def verdict(self) -> str:
+        if self.target_ms is None:
+            return ""
+        return "PASS" if self.p95 <= self.target_ms else "FAIL"
+
+
+def timed(fn, *, runs: int, warmups: int) -> list[float]:
+    for _ in range(warmups):
+        fn()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter_ns()
+        fn()
+        times.append((time.perf_counter_ns() - started) / 1e6)
+    return times
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.users", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--users", type=int, default=1_000_000, help="non-staff users to measure at"
+    )
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per case")
+    parser.add_argument("--warmups", type=int, default=2, help="untimed runs before each case")
+    parser.add_argument(
+        "--admin-runs",
+        type=int,
+        default=5,
+        help="timed runs of each admin-way search (each costs seconds at 1 M; 1 warm-up)",
+    )
+    parser.add_argument("--allow-sqlite", action="store_true", help="measure SQLite anyway")
+    parser.add_argument("--seed", type=int, default=1, help="seed_demo's random seed")
+    parser.add_argument(
+        "--explain", action="store_true", help="print EXPLAIN ANALYZE of search_users' queries"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
+    import django
+
+    django.setup()
+    from django.db import DatabaseError, connection
+
+    settings_db = connection.settings_dict
+    try:
+        connection.ensure_connection()
+    except DatabaseError as error:
+        print(f"Cannot connect to the database: {error}".strip(), file=sys.stderr)
+        print(
+            "Create it first, e.g. createdb -h 127.0.0.1 -U postgres gatehouse_bench",
+            file=sys.stderr,
+        )
+        return 2
+    print(
+        f"Database: {connection.vendor} {settings_db.get('NAME')} on {settings_db.get('HOST') or '-'}"
+    )
+    if connection.vendor == "sqlite" and not args.allow_sqlite:
+        print(
+            "Refusing to benchmark SQLite: the figures that matter are PostgreSQL's.\n"
+            "Point DATABASE_URL at a scratch database, e.g.\n"
+            "  createdb -h 127.0.0.1 -U postgres gatehouse_bench\n"
+            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/gatehouse_bench make bench\n"
+            "or pass --allow-sqlite to measure SQLite anyway.",
+            file=sys.stderr,
+        )
+        return 2
+
+    prepare(args)
+    load_before = os.getloadavg()[0]
+    rows = measure(args)
+    report(rows, args)
+    # A shared machine skews wall-clock figures: say how busy it was.
+    print(
+        f"Load average (1 min) before / after measuring: {load_before:.2f} / {os.getloadavg()[0]:.2f}"
+    )
+    if args.explain:
+        explain()
+    return 0
+
+
+def prepare(args):
+    """Migrate, top the table up to --users non-staff users, and make the bench's admin."""
+    from django.core.management import call_command
+
+    from users.models import User
+
+    call_command("migrate", interactive=False, verbosity=0)
+    have = User.objects.filter(is_staff=False).count()
+    if have < args.users:
+        print(f"Seeding {args.users - have:,} users (the table holds {have:,})...", flush=True)
+        started = time.perf_counter()
+        call_command("seed_demo", users=args.users - have, seed=args.seed, skip_access=True)
+        print(f"Load time: {time.perf_counter() - started:.1f} s", flush=True)
+    elif have > args.users:
+        print(f"The table holds {have:,} non-staff users (more than --users): measuring at that.")
+    else:
+        print(f"Reusing the {have:,} users already loaded.")
+    if not User.objects.filter(username=BENCH_ADMIN).exists():
+        admin = User(username=BENCH_ADMIN, is_staff=True, is_superuser=True, name="Benchmark")
+        admin.set_unusable_password()
+        admin.save()
+
+
+def phone_fragment() -> str:
+    """Part of a real UK mobile number as a person types it: "+44 7412 34"."""
+    from users.models import User
+
+    phone = (
+        User.objects.filter(primary_phone__startswith="4474")
+        .order_by("primary_phone")
+        .values_list("primary_phone", flat=True)
+        .first()
+    )
+    phone = phone or "447400000000"
+    return f"+44 {phone[2:6]} {phone[6:8]}"
+
+
+def admin_way(search: str):
+    """What Django admin's changelist runs for `search_fields` over the five columns."""
+    from django.db.models import Q
+
+    from users.models import User
+    from users.search import parse_terms
+
+    def run():
+        queryset = User.objects.all()
+        # Admin matches the raw words; the phone column holds digits without "+".
+        for term in [t.lstrip("+") for t in parse_terms(search)]:
+            queryset = queryset.filter(
+                Q(name__icontains=term)
+                | Q(id__icontains=term)
+                | Q(username__icontains=term)
+                | Q(primary_email__icontains=term)
+                | Q(primary_phone__icontains=term)
+            )
+        total = queryset.count()
+        list(queryset.order_by("-created_at", "-id")[:20])
+        return total
+
+    return run
+
+
+def measure(args) -> list[Row]:
+    from django.db import connection
+    from django.test import Client
+
+    from users.models import User
+    from users.search import Total, search_users
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(User.objects.get(username=BENCH_ADMIN))
+
+    def get(query=""):
+        url = CONSOLE_URL + query
+
+        def run():
+            response = client.get(url, secure=True)
+            if response.status_code != 200:
+                raise SystemExit(f"GET {url} answered {response.status_code}")
+
+        return run
+
+    runs = {"runs": args.runs, "warmups": args.warmups}
+    rows = [
+        Row("console: first page", timed(get(), **runs), FIRST_PAGE_TARGET_MS),
+        Row(
+            "console: page 500 (20 a page)",
+            timed(get("?page=500&page_size=20"), **runs),
+            SEARCH_TARGET_MS,
+            note="no stated target; held to the search budget",
+        ),
+    ]
+    searches = {
+        "common": "smith",
+        "very common": "ann",
+        "rare": "quackenbush",
+        "absent": "nosuchperson",
+        "short": "li",
+        "phone": phone_fragment(),
+    }
+    for kind, search in searches.items():
+        page = search_users(search)
+        hits = f"{page.total:,}{'+' if page.total_kind == Total.AT_LEAST else ''}"
+        quoted = f'"{search}"'
+        rows.append(
+            Row(
+                f"console: search {quoted} ({kind})",
+                timed(get("?" + urlencode({"search": search})), **runs),
+                SEARCH_TARGET_MS,
+                hits=hits,
+            )
+        )
+        ours = Row(
+            f"search_users({quoted})",
+            timed(lambda s=search: search_users(s), **runs),
+            SEARCH_TARGET_MS,
+            hits=hits,
+        )
+        rows.append(ours)
+        if args.admin_runs > 0:
+            admin = admin_way(search)
+            exact = admin()
+            theirs = Row(
+                f"admin way {quoted}",
+                timed(admin, runs=args.admin_runs, warmups=1),
+                hits=f"{exact:,}",
+                note=f"{args.admin_runs} runs",
+            )
+            theirs.speedup = theirs.median / ours.median
+            rows.append(theirs)
+
+    # Each real request with DATABASE_CONN_MAX_AGE=0 also opens a connection: show its price.
+    def reconnect():
+        connection.close()
+        connection.ensure_connection()
+
+    rows.append(
+        Row("(new database connection)", timed(reconnect, **runs), note="not in the figures above")
+    )
+    return rows
+
+
+def report(rows: list[Row], args):
+    from users.models import User
+
+    total = User.objects.filter(is_staff=False).count()
+    print()
+    print(
+        f"{total:,} users · median / p95 ms over {args.runs} runs after {args.warmups} warm-ups "
+        f"(admin way: {args.admin_runs} runs after 1)"
+    )
+    header = f"{'case':<46} {'hits':>9} {'median':>8} {'p95':>8}  {'target':<14} result"
+    print(header)
+    print("-" * len(header))
+    failed = []
+    for row in rows:
+        target = f"p95 ≤ {row.target_ms:g} ms" if row.target_ms is not None else ""
+        line = (
+            f"{row.label:<46} {row.hits:>9} {row.median:>8.2f} {row.p95:>8.2f}  "
+            f"{target:<14} {row.verdict}"
+        )
+        if row.note:
+            line += f"  ({row.note})"
+        print(line)
+        if row.verdict == "FAIL":
+            failed.append(row.label)
+        if row.speedup is not None:
+            ratio = row.speedup
+            verdict = "PASS" if ratio >= SPEEDUP_TARGET else "FAIL"
+            print(
+                f"{'  speed-up of search_users over it':<46} {'':>9} {ratio:>7.0f}× {'':>8}  "
+                f"{'≥ ' + format(SPEEDUP_TARGET, 'g') + '×':<14} {verdict}"
+            )
+            if verdict == "FAIL":
+                failed.append(f"speed-up over {row.label}")
+    print()
+    if failed:
+        for label in failed:
+            print(f"FAIL: {label}")
+    else:
+        print("All targets met.")
+
+
+def explain():
+    """EXPLAIN (ANALYZE, BUFFERS) of every query search_users runs for the benchmark's terms."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from users.search import search_users
+
+    if connection.vendor != "postgresql":
+        return
+    cases = [("", 1), ("", 500)] + [
+        (search, 1) for search in ("smith", "ann", "quackenbush", "nosuchperson", "li")
+    ]
+    for search, page in [*cases, (phone_fragment(), 1)]:
+        with CaptureQueriesContext(connection) as captured:
+            search_users(search, page=page)
+        for query in captured.captured_queries:
+            print(f"\n-- search_users({search!r}, page={page}):\n{query['sql']}")
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                print("\n".join(line for (line,) in cursor.fetchall()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
