@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test test-fast e2e lint format bench bench-logs migrate clean
+.PHONY: install run test e2e lint format bench bench-users bench-logs migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Gatehouse needs Python 3.12+, found " + sys.version'
@@ -48,8 +48,14 @@ format: install
 # Benchmarks run on PostgreSQL (the production database); the first run loads the data.
 BENCH_USERS ?= 1000000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gatehouse_bench
-bench: install
+bench: bench-users bench-logs
+
+bench-users: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.users --users $(BENCH_USERS)
+
+BENCH_LOGS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gatehouse_bench_logs
+bench-logs: install
+	DATABASE_URL=$(BENCH_LOGS_DATABASE_URL) $(BIN)/python -m bench.logs
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -46,15 +48,26 @@ class Log(models.Model):
     application_id = models.CharField(max_length=21, blank=True, default="")
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.TextField(blank=True, default="")
-    payload = models.JSONField(default=dict, blank=True)
+    # Old and new values may hold dates: the Django encoder writes them as ISO strings.
+    payload = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            # A user's newest entries, and everyone's: each page is one index range scan.
             models.Index(fields=["user_ref", "-created_at", "-id"], name="log_user_newest_first"),
             models.Index(fields=["-created_at", "-id"], name="log_newest_first"),
-            models.Index(fields=["key", "-created_at"], name="log_key_newest_first"),
+            # One exact key, newest first (the API's logKey, the event filter's single keys).
+            models.Index(fields=["key", "-created_at", "-id"], name="log_key_newest_first"),
+            # A user's entries of a few keys: found at once even when they are rare or absent
+            # among a million, where walking the user's newest entries would read them all.
+            # Small: equal (user, key) pairs share one entry (B-tree deduplication).
+            models.Index(fields=["user_ref", "key"], name="log_user_key"),
+            # Deleting a user or an admin sets these to NULL (and the foreign key check looks
+            # them up): without an index that is a scan of the whole log.
+            models.Index(fields=["user"], name="log_user_fk", condition=Q(user__isnull=False)),
+            models.Index(fields=["actor"], name="log_actor_fk", condition=Q(actor__isnull=False)),
         ]
 
     def __str__(self):

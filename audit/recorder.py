@@ -72,8 +72,49 @@ def _label(user) -> str:
     )
 
 
+# Payload keys that name a secret: text under one, at any depth ({"password": {"new": ...}}), is
+# a bug in the caller, and the change fails. Flags and names are fine: hasPassword, tokenName.
+_SECRET_KEYS = {
+    "password",
+    "newpassword",
+    "oldpassword",
+    "passwordhash",
+    "passworddigest",
+    "hash",
+    "token",
+    "tokenvalue",
+    "accesstoken",
+    "refreshtoken",
+    "idtoken",
+    "secret",
+    "clientsecret",
+    "totpsecret",
+    "sessionid",
+    "sessionkey",
+    "backupcodes",
+}
+
+
+def _check_payload(value, path="payload", *, secret=False):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = str(key).replace("_", "").replace("-", "").lower()
+            _check_payload(item, f"{path}.{key}", secret=secret or name in _SECRET_KEYS)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_payload(item, path, secret=secret)
+    elif secret and isinstance(value, str) and value:
+        raise ValueError(f"{path} looks like a secret: audit payloads never hold one")
+
+
 def record(action: str, *, origin: Origin, user=None, result=Log.Result.SUCCESS, payload=None):
-    """Write one audit row: `{origin.channel}.{action}`, e.g. Console.User.Create."""
+    """Write one audit row: `{origin.channel}.{action}`, e.g. Console.User.Create.
+
+    Call it inside the service's transaction: if it fails, the change it describes is rolled back.
+    The payload holds what changed (old -> new), never a password, hash, token or session id.
+    """
+    payload = payload or {}
+    _check_payload(payload)
     return Log.objects.create(
         key=f"{origin.channel}.{action}",
         result=result,
@@ -85,5 +126,5 @@ def record(action: str, *, origin: Origin, user=None, result=Log.Result.SUCCESS,
         application_id=origin.application_id,
         ip=origin.ip,
         user_agent=origin.user_agent,
-        payload=payload or {},
+        payload=payload,
     )

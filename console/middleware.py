@@ -14,6 +14,14 @@ SEEN_AT = "seen_at"
 SEEN_RESOLUTION_SECONDS = 60
 
 
+def mark_signed_in(sender, request, user, **kwargs):
+    """At sign-in, start both session clocks (connected to `user_logged_in` in ConsoleConfig)."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SIGNED_IN_AT] = now
+        request.session[SEEN_AT] = now
+
+
 class SessionTimeoutMiddleware:
     """End a console session after SESSION_IDLE_SECONDS without a request, and
     SESSION_ABSOLUTE_SECONDS after sign-in however active it has been."""

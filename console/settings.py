@@ -192,6 +192,10 @@ SIGN_IN_WINDOW_SECONDS = _env_int("SIGN_IN_WINDOW_SECONDS", 15 * 60)
 SIGN_IN_MAX_PER_ACCOUNT = _env_int("SIGN_IN_MAX_PER_ACCOUNT", 5)
 SIGN_IN_MAX_PER_IP = _env_int("SIGN_IN_MAX_PER_IP", 30)
 
+# Audit log retention for `manage.py prune_logs` (days), and the tenant id the Logto-shaped JSON names.
+AUDIT_LOG_RETENTION_DAYS = _env_int("AUDIT_LOG_RETENTION_DAYS", 180)
+LOGTO_TENANT_ID = os.environ.get("LOGTO_TENANT_ID", "default")
+
 # How many reverse proxies in front of us append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
 
