@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Everything the Makefile runs is local (dev, tests, benchmarks): a local-only SECRET_KEY is fine.
+export GATEHOUSE_LOCAL ?= true
 
 .PHONY: install run test e2e lint format bench bench-users bench-logs migrate clean
 
@@ -14,6 +16,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(BIN)/uv: $(BIN)/python
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip --upgrade >/dev/null
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 
 $(STAMP): $(BIN)/uv pyproject.toml uv.lock

@@ -37,10 +37,16 @@ def _env_int(name: str, default: int) -> int:
 
 DEBUG = _env_bool("DEBUG", False)
 
+# GATEHOUSE_LOCAL=true marks a developer or CI machine (the Makefile and the test settings set it).
+LOCAL = _env_bool("GATEHOUSE_LOCAL", False)
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not _env_bool("GATEHOUSE_INSECURE_DEV_KEY", True):
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    if not (DEBUG or LOCAL):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set. On a developer machine set DEBUG=true or GATEHOUSE_LOCAL=true "
+            "to use a local-only key."
+        )
     # A local-only key: fine for `make run` and tests, refused by `check --deploy`.
     SECRET_KEY = "django-insecure-gatehouse-local-development-only"
 
