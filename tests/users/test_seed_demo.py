@@ -163,13 +163,17 @@ def test_the_first_users_get_sign_in_logs():
     logs = list(Log.objects.all())
     assert logs
     users = {u.id: u for u in seeded()}
+    admin_keys = {key for key, _ in seed_demo.ADMIN_EVENTS}
     for log in logs:
-        assert log.key in seed_demo.SIGN_IN_KEYS
+        assert log.key in (*seed_demo.SIGN_IN_KEYS, *admin_keys)
         assert log.result in (Log.Result.SUCCESS, Log.Result.ERROR)
         assert log.user_id == log.user_ref and log.user_ref in users
         assert log.user_label and log.ip and log.user_agent
-        assert log.payload == {}
+        assert "password" not in str(log.payload).lower()
         assert users[log.user_id].created_at <= log.created_at
+    failed = [log for log in logs if log.result == Log.Result.ERROR]
+    assert all(log.payload["error"]["code"] == "session.invalid_credentials" for log in failed)
+    assert any(log.key in admin_keys and log.actor_label for log in logs)
 
 
 def test_if_empty_does_nothing_once_users_exist():

@@ -278,6 +278,14 @@ USER_AGENTS = (
     "AcmeiOS/4.12.0 CFNetwork/1568.200.51 Darwin/24.1.0",
 )
 SIGN_IN_KEYS = ("Interaction.SignIn.Submit", "ExchangeTokenBy.AuthorizationCode")
+# What demo admins did to some users, as the console would have recorded it.
+ADMIN_EVENTS = (
+    ("Console.User.Profile.Update", lambda u: {"changes": {"name": {"old": "", "new": u["name"]}}}),
+    ("Console.User.Password.Reset", lambda u: {"requireChangeAtNextSignIn": True}),
+    ("Console.User.Suspend", lambda u: {}),
+)
+DEMO_ADMIN_LABEL = "admin"
+
 
 SHARE_WITH_NAME = 0.93
 SHARE_WITH_EMAIL = 0.86
@@ -513,8 +521,28 @@ class DemoUsers:
                     application_id=user["application_id"] or "",
                     ip=self.ip(),
                     user_agent=self._pick(USER_AGENTS),
-                    payload={},
+                    payload=(
+                        {"error": {"code": "session.invalid_credentials"}}
+                        if failed
+                        else {"interactionEvent": "SignIn"}
+                    ),
                     created_at=end if last else start + (end - start) * rng.random(),
+                )
+            )
+        if count and rng.random() < 0.1:
+            key, payload = self._pick(ADMIN_EVENTS)
+            rows.append(
+                Log(
+                    id="".join(rng.choices(ID_ALPHABET, k=21)),
+                    key=key,
+                    user_id=user["id"],
+                    user_ref=user["id"],
+                    user_label=label,
+                    actor_label=DEMO_ADMIN_LABEL,
+                    ip=self.ip(),
+                    user_agent=self._pick(USER_AGENTS),
+                    payload=payload(user),
+                    created_at=start + (end - start) * rng.random(),
                 )
             )
         return rows
