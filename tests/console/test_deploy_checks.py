@@ -15,7 +15,9 @@ def test_check_deploy_is_clean_with_production_settings():
         "SECURE_HSTS_SECONDS": "31536000",
         "ALLOWED_HOSTS": "gatehouse.example.com",
     }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    # Only the production-like environment: nothing the test run itself set.
+    for name in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "GATEHOUSE_LOCAL"):
+        env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -29,7 +31,8 @@ def test_check_deploy_is_clean_with_production_settings():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "GATEHOUSE_LOCAL"}}
+    dropped = {"SECRET_KEY", "GATEHOUSE_LOCAL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(DEBUG="false", DJANGO_SETTINGS_MODULE="console.settings")
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
