@@ -4,6 +4,7 @@ Each function takes what a person typed and returns the stored form, or raises V
 with a code from users.errors.
 """
 
+import functools
 import re
 
 import phonenumbers
@@ -69,6 +70,7 @@ def normalize_phone(value: str | None) -> str | None:
     return f"{parsed.country_code}{parsed.national_number}"
 
 
+@functools.lru_cache(maxsize=4096)
 def format_phone(stored: str | None) -> str:
     """The stored digits as a person reads them: +44 20 7946 0958."""
     if not stored:
