@@ -37,7 +37,8 @@ def _env_int(name: str, default: int) -> int:
 
 DEBUG = _env_bool("DEBUG", False)
 
-# GATEHOUSE_LOCAL=true marks a developer or CI machine (the Makefile and the test settings set it).
+# GATEHOUSE_LOCAL=true marks local work (the Makefile, manage.py and the test settings set it); the
+# WSGI server that serves production does not, so there a missing SECRET_KEY stops the start.
 LOCAL = _env_bool("GATEHOUSE_LOCAL", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
