@@ -5,6 +5,12 @@ from django.contrib.auth.hashers import get_hasher, identify_hasher, make_passwo
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def production_hashers(settings):
+    """The suite hashes with a cheap Argon2; these tests check the one production uses."""
+    settings.PASSWORD_HASHERS = settings.PRODUCTION_PASSWORD_HASHERS
+
+
 def test_argon2id_is_the_first_hasher_with_tuned_costs():
     hasher = get_hasher("default")
     assert settings.PASSWORD_HASHERS[0] == "users.hashers.TunedArgon2PasswordHasher"
