@@ -1,4 +1,5 @@
 import sys
+from http import HTTPStatus
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -6,8 +7,10 @@ from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
 
+from console import health as probes
 from console.forms import AdminSignInForm
 
 sign_in = auth_views.LoginView.as_view(
@@ -24,9 +27,24 @@ def home(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
+@never_cache
 def health(request):
+    """Liveness: the process answers. Touches nothing else, so a database outage never fails it."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@require_safe
+@never_cache
+def readiness(request):
+    """Readiness: 200 when the database (and Redis, when configured) answer, else 503."""
+    checks = probes.readiness()
+    ready = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ready" if ready else "unavailable", "checks": checks},
+        status=HTTPStatus.OK if ready else HTTPStatus.SERVICE_UNAVAILABLE,
+    )
 
 
 def server_error(request):
