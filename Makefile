@@ -31,7 +31,7 @@ migrate: install
 run: migrate
 	DEBUG=true $(BIN)/python manage.py seed_demo --users 300 --if-empty
 	DEBUG=true $(BIN)/python manage.py ensure_admin
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=true $(BIN)/python manage.py runserver $${HOST:-127.0.0.1}:$${PORT:-8000}
 
 # Production: gunicorn, DEBUG off, static files hashed and served by WhiteNoise. Needs SECRET_KEY
 # and ALLOWED_HOSTS (see README); migrations are `make migrate`, a separate step, so the server

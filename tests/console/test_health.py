@@ -8,8 +8,10 @@ from http import HTTPStatus
 
 import pytest
 import redis
+from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
 
+from console import health
 from tests.console.test_database_unavailable import _outage
 
 
@@ -33,7 +35,7 @@ def test_the_liveness_probe_answers_while_the_database_is_down():
 def test_readiness_is_200_when_the_database_answers(client):
     response = client.get("/readyz")
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {"status": "ready", "checks": {"database": "ok"}}
+    assert response.json() == {"status": "ready", "checks": {"database": "ok", "migrations": "ok"}}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -54,12 +56,28 @@ def test_readiness_recovers_when_the_database_returns():
 
 
 @pytest.mark.django_db
+def test_readiness_is_503_while_migrations_are_pending(client, monkeypatch):
+    monkeypatch.setattr(health, "_migrated", False)
+    MigrationRecorder.Migration.objects.filter(app="users").order_by("-applied").first().delete()
+    response = client.get("/readyz")
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response.json()["checks"] == {"database": "ok", "migrations": "pending"}
+
+
+@pytest.mark.django_db
+def test_once_migrated_readiness_costs_one_query(client, django_assert_num_queries):
+    assert client.get("/readyz").status_code == HTTPStatus.OK
+    with django_assert_num_queries(1):
+        assert client.get("/readyz").status_code == HTTPStatus.OK
+
+
+@pytest.mark.django_db
 def test_readiness_is_503_when_redis_is_configured_but_unreachable(client, settings):
     settings.REDIS_URL = f"redis://127.0.0.1:{_free_port()}/0"
     started = time.monotonic()
     response = client.get("/readyz")
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
-    assert response.json()["checks"] == {"database": "ok", "redis": "unavailable"}
+    assert response.json()["checks"]["redis"] == "unavailable"
     assert time.monotonic() - started < 5
 
 
@@ -68,7 +86,7 @@ def test_readiness_checks_redis_when_it_is_configured_and_answers(client, settin
     settings.REDIS_URL = redis_url
     response = client.get("/readyz")
     assert response.status_code == HTTPStatus.OK
-    assert response.json()["checks"] == {"database": "ok", "redis": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "migrations": "ok", "redis": "ok"}
 
 
 @pytest.mark.django_db
