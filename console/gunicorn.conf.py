@@ -34,3 +34,11 @@ control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+
+def when_ready(server):
+    """Import every view module in the master, before the fork: workers share those pages and do
+    not each spend their first request importing them."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018
