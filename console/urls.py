@@ -17,6 +17,7 @@ urlpatterns = [
     path("console/", include("users.access_urls")),
     path("console/", include("audit.urls")),
     path("healthz", views.health, name="health"),
+    path("readyz", views.readiness, name="readiness"),
 ]
 
 handler500 = "console.views.server_error"

@@ -7,10 +7,12 @@ from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
 
 from audit.models import Log
 from audit.recorder import Origin, record
+from console import health as probes
 from console.forms import AdminSignInForm
 
 
@@ -56,9 +58,24 @@ def home(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
+@never_cache
 def health(request):
+    """Liveness: the process answers. Touches nothing else, so a database outage never fails it."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@require_safe
+@never_cache
+def readiness(request):
+    """Readiness: 200 when the database (and Redis, when configured) answer, else 503."""
+    checks = probes.readiness()
+    ready = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ready" if ready else "unavailable", "checks": checks},
+        status=HTTPStatus.OK if ready else HTTPStatus.SERVICE_UNAVAILABLE,
+    )
 
 
 def server_error(request):
