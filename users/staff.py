@@ -119,17 +119,26 @@ def _guard_not_self(origin: Origin, user: User, verb: str) -> None:
         raise GuardError(f"You cannot {verb}.")
 
 
-def _lock(user: User) -> tuple[User, list[str]]:
-    """Lock every superuser row (in id order), then the member's; return the member as it is
-    now and the ids of the active superusers."""
+def _lock_admins(origin: Origin) -> list[str]:
+    """Lock every superuser row (in id order); return the ids of the active ones. The acting
+    admin must still be one of them: a request that began before its actor was demoted acts
+    no more."""
     admins = list(
         User.objects.select_for_update()
         .filter(is_superuser=True)
         .order_by("pk")
         .values_list("pk", "is_suspended")
     )
-    locked = User.objects.select_for_update().get(pk=user.pk)
-    return locked, [pk for pk, suspended in admins if not suspended]
+    active = [pk for pk, suspended in admins if not suspended]
+    if origin.actor is not None and origin.actor.pk not in active:
+        raise GuardError("Only an admin may manage console members.")
+    return active
+
+
+def _lock(user: User, origin: Origin) -> tuple[User, list[str]]:
+    """The admins' rows, then the member's: the member as it is now, and the active admins."""
+    active = _lock_admins(origin)
+    return User.objects.select_for_update().get(pk=user.pk), active
 
 
 def _guard_last_admin(user: User, active_admins: list[str], verb: str) -> None:
@@ -181,6 +190,7 @@ def create_staff(
             code="identifier_required",
         )
     with transaction.atomic():
+        _lock_admins(origin)
         created = services.create_user(
             origin=origin,
             primary_email=primary_email,
@@ -220,7 +230,7 @@ def grant_staff(identifier: str, *, origin: Origin, role: str) -> User:
             {"identifier": [ValidationError("No user has this email or username.", "not_found")]}
         )
     with transaction.atomic():
-        user, _ = _lock(user)
+        user, _ = _lock(user, origin)
         if user.is_staff or user.is_superuser:
             raise ValidationError(
                 {
@@ -247,7 +257,7 @@ def change_staff_role(user: User, role: str, *, origin: Origin) -> User:
     _guard_may_manage(origin)
     _check_role(role)
     with transaction.atomic():
-        user, active_admins = _lock(user)
+        user, active_admins = _lock(user, origin)
         if not (user.is_staff or user.is_superuser):
             raise GuardError("This user is not a console member.")
         old = role_of(user)
@@ -269,7 +279,7 @@ def remove_staff_access(user: User, *, origin: Origin) -> User:
     """The member can no longer sign in to the console; their open sessions end now."""
     _guard_may_manage(origin)
     with transaction.atomic():
-        user, active_admins = _lock(user)
+        user, active_admins = _lock(user, origin)
         if not (user.is_staff or user.is_superuser):
             return user
         _guard_not_self(origin, user, "remove your own access")
