@@ -25,9 +25,8 @@ def test_the_dialog_has_the_current_role_chosen(admin_client):
     assert body.lstrip().startswith("<dialog")
     radios = re.findall(r'<input type="radio" name="role"[^>]*>', body)
     assert len(radios) == 3
-    assert [r for r in radios if " checked" in r] == [
-        '<input type="radio" name="role" value="editor" required id="id_role_1" checked>'
-    ]
+    checked = [r for r in radios if " checked" in r]
+    assert len(checked) == 1 and 'value="editor"' in checked[0]
     assert f'hx-post="/console/members/{editor.pk}/role"' in body
 
 
