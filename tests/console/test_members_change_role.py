@@ -115,5 +115,7 @@ def test_a_user_who_is_not_a_member_is_a_404(admin_client):
     assert not outsider.is_staff
 
 
-def test_an_id_that_cannot_exist_is_a_404(admin_client):
-    assert admin_client.get("/console/members/%00nul/role").status_code == HTTPStatus.NOT_FOUND
+@pytest.mark.parametrize("user_id", ["%00nul", "x" * 200])
+def test_an_id_that_cannot_exist_is_a_404(admin_client, user_id):
+    assert admin_client.get(f"/console/members/{user_id}/role").status_code == HTTPStatus.NOT_FOUND
+    assert admin_client.post(f"/console/members/{user_id}/remove").status_code == 404

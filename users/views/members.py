@@ -46,6 +46,9 @@ def superuser_required(view):
 
 
 def _get_member_or_404(user_id: str) -> User:
+    # An id that cannot exist is a 404 before the database sees it (PostgreSQL refuses NUL).
+    if "\x00" in user_id or len(user_id) > User._meta.pk.max_length:
+        raise Http404("No such member")
     try:
         return staff.list_staff().get(pk=user_id)
     except (User.DoesNotExist, ValueError):
