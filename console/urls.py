@@ -16,6 +16,7 @@ urlpatterns = [
     path("console/", include("users.urls")),
     path("console/", include("users.access_urls")),
     path("console/", include("audit.urls")),
+    path("console/", include("users.staff_urls")),
     path("healthz", views.health, name="health"),
     path("readyz", views.readiness, name="readiness"),
 ]

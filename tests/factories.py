@@ -1,8 +1,8 @@
 import factory
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from users.models import Application, User
+from users.staff import EDITOR, VIEWER, role_group
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -35,20 +35,33 @@ class SuperuserFactory(UserFactory):
     username = factory.Sequence(lambda n: f"admin_{n}")
     is_staff = True
     is_superuser = True
+    staff_since = factory.LazyFunction(timezone.now)
     password = factory.django.Password(PASSWORD)
 
 
 class ViewerFactory(UserFactory):
-    """A staff admin who may only look: users.view_user and nothing else."""
+    """A staff admin who may only look: a member of the "Viewer" group (view permissions)."""
 
     class Meta:
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"viewer_{n}")
     is_staff = True
+    staff_since = factory.LazyFunction(timezone.now)
     password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
     def permissions(self, create, extracted, **kwargs):
         if create:
-            self.user_permissions.add(Permission.objects.get(codename="view_user"))
+            self.groups.add(role_group(VIEWER))
+
+
+class EditorFactory(ViewerFactory):
+    """A staff admin who manages users, their roles and memberships: the "Editor" group."""
+
+    username = factory.Sequence(lambda n: f"editor_{n}")
+
+    @factory.post_generation
+    def permissions(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(role_group(EDITOR))

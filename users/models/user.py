@@ -56,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     is_staff = models.BooleanField(default=False)
+    # When the user became a console member (users.staff); None for everyone else.
+    staff_since = models.DateTimeField(null=True, blank=True)
     # Kept in step with the fields above by save(); bulk writers call refresh_search_text().
     search_text = models.TextField(default="", editable=False)
 
