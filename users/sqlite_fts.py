@@ -55,14 +55,18 @@ def uninstall(cursor):
     cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
 
+FILL = (
+    f"DELETE FROM {TABLE}",
+    f"INSERT INTO {TABLE}(rowid, search_text) SELECT rowid, search_text FROM {USER_TABLE}",
+    # Merge the segments a bulk insert leaves into one b-tree: fewer pages to read per query.
+    f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')",
+)
+
+
 def fill(cursor):
     """Index every user row from scratch (after a bulk load without the triggers)."""
-    cursor.execute(f"DELETE FROM {TABLE}")
-    cursor.execute(
-        f"INSERT INTO {TABLE}(rowid, search_text) SELECT rowid, search_text FROM {USER_TABLE}"
-    )
-    # One b-tree per trigram instead of the many segments a bulk insert leaves.
-    cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
+    for sql in FILL:
+        cursor.execute(sql)
 
 
 def create_triggers(cursor):
