@@ -17,6 +17,9 @@ triggers go with the old table and the rowids are renumbered. `ensure()` runs af
 `migrate` and rebuilds the index when a trigger is missing.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import OperationalError
+
 TABLE = "users_user_fts"
 USER_TABLE = "users_user"
 CREATE_TABLE = (
@@ -39,13 +42,20 @@ TRIGGERS = {
             DELETE FROM {TABLE} WHERE rowid = old.rowid;
         END""",
 }
+
 # Below this many characters a term has no trigram: the index cannot find it.
 MIN_INDEXED_LENGTH = 3
 
 
 def install(cursor):
     """Create the FTS table and its triggers, and index every user."""
-    cursor.execute(CREATE_TABLE)
+    try:
+        cursor.execute(CREATE_TABLE)
+    except OperationalError as error:  # "no such module: fts5", "no such tokenizer: trigram"
+        raise ImproperlyConfigured(
+            f"Gatehouse's search needs SQLite with FTS5 and its trigram tokenizer ({error}); "
+            "use a Python built with SQLite 3.37+ (FTS5 is on by default) or PostgreSQL."
+        ) from error
     fill(cursor)
     create_triggers(cursor)
 
@@ -56,7 +66,9 @@ def uninstall(cursor):
 
 
 FILL = (
-    f"DELETE FROM {TABLE}",
+    # A new table: dropping a million rows one by one would cost as much as indexing them.
+    f"DROP TABLE {TABLE}",
+    CREATE_TABLE,
     f"INSERT INTO {TABLE}(rowid, search_text) SELECT rowid, search_text FROM {USER_TABLE}",
     # Merge the segments a bulk insert leaves into one b-tree: fewer pages to read per query.
     f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')",
