@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.recorder import Origin
 from tests.factories import UserFactory
-from users import services, sqlite_fts
+from users import search, services, sqlite_fts
 from users.management.commands import seed_demo
 from users.models import User
 from users.search import search_users
@@ -172,3 +172,20 @@ def test_searches_go_through_the_fts_table_and_short_terms_scan():
         search_users("pl")
     assert not any(sqlite_fts.TABLE in q["sql"] for q in short.captured_queries)
     assert ["planned person" in u.search_text for u in search_users("pl").users] == [True]
+
+
+def test_a_filtered_search_counts_through_the_users_and_finds_the_same():
+    shown = UserFactory(name="Filter Smith")
+    UserFactory(name="Filter Smith", is_suspended=True)
+    page = search_users("filter smith", queryset=User.objects.filter(is_suspended=False))
+    assert [u.id for u in page.users] == [shown.id]
+    assert page.total == 1
+
+
+def test_a_search_inside_a_subquery_tests_the_subquery_rows():
+    first, second = UserFactory(name="Nested Search"), UserFactory(name="Nested Search")
+    UserFactory(name="Someone Else")
+    inner = search._filter_terms(User.objects.all(), ["nested"]).values("pk")
+    outer = User.objects.filter(pk__in=inner)
+    assert '"U0".rowid IN' in str(outer.query)  # Django renames the inner table; so does the lookup
+    assert set(outer.values_list("id", flat=True)) == {first.id, second.id}
