@@ -2,7 +2,7 @@
 
 Served to the console table and the Management API alike. The plan follows docs/performance.md:
 keyword terms match one lower-cased `search_text` column (a pg_trgm GIN index on PostgreSQL, an
-FTS5 trigram table on SQLite: `_filter_terms` picks by the connection's vendor), matches are
+FTS5 trigram table on SQLite: `_fts_terms` picks by the connection's vendor), matches are
 counted only up to COUNT_CAP, and the plan for page 1 is chosen from that count.
 """
 
