@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Everything the Makefile runs is local (dev, tests, benchmarks): a local-only SECRET_KEY is fine.
 export GATEHOUSE_LOCAL ?= true
 
-.PHONY: install run serve static test e2e lint format bench bench-users bench-logs migrate clean
+.PHONY: install run serve static test e2e lint format bench bench-users bench-logs bench-sqlite migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Gatehouse needs Python 3.12+, found " + sys.version'
@@ -70,6 +70,12 @@ bench-users: static
 BENCH_LOGS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gatehouse_bench_logs
 bench-logs: static
 	DATABASE_URL=$(BENCH_LOGS_DATABASE_URL) $(BIN)/python -m bench.logs
+
+# The embedded default: SQLite in its own file (the first run loads the users, ~1 min per 100,000).
+BENCH_SQLITE_USERS ?= 100000
+BENCH_SQLITE_DATABASE_URL ?= sqlite:///bench-sqlite.db
+bench-sqlite: static
+	DATABASE_URL=$(BENCH_SQLITE_DATABASE_URL) $(BIN)/python -m bench.sqlite --users $(BENCH_SQLITE_USERS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

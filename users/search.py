@@ -1,8 +1,9 @@
 """The one user query: keyword search, order, pagination and an honest total.
 
 Served to the console table and the Management API alike. The plan follows docs/performance.md:
-keyword terms match one lower-cased `search_text` column (a pg_trgm GIN index on PostgreSQL),
-matches are counted only up to COUNT_CAP, and the plan for page 1 is chosen from that count.
+keyword terms match one lower-cased `search_text` column (a pg_trgm GIN index on PostgreSQL, an
+FTS5 trigram table on SQLite: `_fts_terms` picks by the connection's vendor), matches are
+counted only up to COUNT_CAP, and the plan for page 1 is chosen from that count.
 """
 
 import math
@@ -10,9 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, QuerySet, TextField, Value
+from django.db.models import DateTimeField, F, Func, Lookup, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 
+from users import sqlite_fts
 from users.models import User
 
 PAGE_SIZES = (20, 50, 100)
@@ -114,9 +116,7 @@ def search_users(
         ordered = matching.order_by("-created_at", "-id")
     else:
         matching = _filter_terms(base, terms)
-        # No ORDER BY: the planner may stop at the cap by whichever path is cheapest (the trigram
-        # index, or a scan that stops early for common and short terms).
-        total = matching.order_by().values("pk")[: COUNT_CAP + 1].count()
+        total = _capped_count(matching, terms, filtered=queryset is not None)
         kind = Total.AT_LEAST if total > COUNT_CAP else Total.EXACT
         total = min(total, COUNT_CAP)
         if kind == Total.AT_LEAST:
@@ -155,6 +155,19 @@ def search_users(
 
 
 def _filter_terms(queryset, terms, *, hide_from_text_index=False):
+    """Rows whose search_text holds every term.
+
+    `hide_from_text_index`: page 1 of many hits walks the newest-first index instead, so the text
+    index must not drive the plan: PostgreSQL's LIKE then tests each row; SQLite tests each
+    index entry's rowid against the FTS matches, before it reads the row.
+    """
+    indexed = _fts_terms(terms)
+    if indexed:
+        # SQLite's LIKE cannot use an index: terms of 3+ characters go through the FTS5 table,
+        # shorter ones stay a LIKE over the rows it finds (or over the table, capped by the count).
+        lookup = _InTrigramIndex(F("search_text"), indexed, drives=not hide_from_text_index)
+        queryset = queryset.filter(lookup)
+        terms = [term for term in terms if term not in indexed]
     column = "search_text"
     if hide_from_text_index and connection.vendor == "postgresql":
         queryset = queryset.alias(
@@ -166,13 +179,56 @@ def _filter_terms(queryset, terms, *, hide_from_text_index=False):
     return queryset
 
 
+def _fts_terms(terms: list[str]) -> list[str]:
+    """The terms to find through SQLite's FTS5 trigram table: the one place that picks it.
+
+    None on PostgreSQL, whose trigram index serves the LIKE on the column itself.
+    """
+    if connection.vendor != "sqlite":
+        return []
+    return [term for term in terms if sqlite_fts.indexable(term)]
+
+
+def _capped_count(matching, terms, *, filtered: bool) -> int:
+    indexed = _fts_terms(terms)
+    if indexed and indexed == terms and not filtered:
+        # Every user row has its FTS row: count there, without visiting the users.
+        with connection.cursor() as cursor:
+            return sqlite_fts.count_matches(cursor, terms, limit=COUNT_CAP + 1)
+    # No ORDER BY: the planner may stop at the cap by whichever path is cheapest (the trigram
+    # index, or a scan that stops early for common and short terms).
+    return matching.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+
+class _InTrigramIndex(Lookup):
+    """`search_text` holds every one of the terms, found through SQLite's FTS5 trigram table."""
+
+    lookup_name = "in_trigram_index"
+    prepare_rhs = False
+
+    def __init__(self, lhs, terms, *, drives=True):
+        # drives=False writes `+rowid IN (...)`: not usable to look rows up, so the planner keeps
+        # the ORDER BY's index and tests the rowid each entry carries.
+        self.drives = drives
+        super().__init__(lhs, terms)
+
+    def as_sql(self, compiler, connection):
+        # The FTS row has the user row's rowid; the alias follows the query (e.g. U0 in a subquery).
+        alias = compiler.quote_name(self.lhs.alias)
+        table = sqlite_fts.TABLE
+        rowid = f"{alias}.rowid" if self.drives else f"+{alias}.rowid"
+        sql = f"{rowid} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)"
+        return sql, [sqlite_fts.match_query(self.rhs)]
+
+
 def _unindexed(name):
-    # `created_at + 0 seconds` sorts the same but cannot be read from the index.
+    # `created_at + 0 seconds` (`+created_at` on SQLite) sorts the same but cannot be read from
+    # the index.
     if connection.vendor == "postgresql":
         from datetime import timedelta
 
         return F(name) + Value(timedelta(0))
-    return F(name)
+    return Func(F(name), template="+%(expressions)s", output_field=DateTimeField())
 
 
 def _table_total(queryset, *, filtered: bool) -> tuple[int, str]:

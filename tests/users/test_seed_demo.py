@@ -210,8 +210,9 @@ def test_seeding_after_users_were_deleted_still_adds_unique_users():
 
 
 def test_a_batch_that_hits_a_taken_identifier_is_retried_with_new_numbers(monkeypatch):
-    loader = seed_demo._PostgresLoader if seed_demo.connection.vendor == "postgresql" else None
-    loader = loader or seed_demo._OrmLoader
+    loader = {"postgresql": seed_demo._PostgresLoader, "sqlite": seed_demo._SqliteLoader}.get(
+        seed_demo.connection.vendor, seed_demo._OrmLoader
+    )
     write, failures = loader.write, []
 
     def write_failing_once(self, rows):

@@ -3,8 +3,9 @@
 Names come from built-in lists of several cultures; every identifier carries the user's sequence
 number, so identifiers are unique (case-insensitively too) by construction and a second run simply
 continues the numbering. No per-row password hashing: a handful of hashes is made once and reused.
-PostgreSQL is loaded with COPY (a big load into an empty table drops the secondary indexes first and
-rebuilds them after); SQLite with bulk_create. `search_text` is filled exactly as User.save() does.
+PostgreSQL is loaded with COPY, SQLite with executemany; a big load into an empty table drops the
+secondary indexes (on SQLite also the search index's triggers) first and rebuilds them after.
+`search_text` is filled exactly as User.save() does.
 """
 
 import random
@@ -21,10 +22,12 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import DateTimeField
 from django.utils import timezone
 from tqdm import tqdm
 
 from audit.models import Log
+from users import sqlite_fts
 from users.models import Application, User, build_search_text
 
 # Given names and surnames by culture, most common first (the weight falls with the rank).
@@ -624,9 +627,13 @@ class Command(BaseCommand):
             passwords=throwaway_passwords(),
             now=timezone.now(),
         )
-        loader = _PostgresLoader() if connection.vendor == "postgresql" else _OrmLoader()
+        loader = {"postgresql": _PostgresLoader, "sqlite": _SqliteLoader}.get(
+            connection.vendor, _OrmLoader
+        )()
         rebuild = (
-            connection.vendor == "postgresql" and wanted >= REBUILD_INDEXES_FROM and start == 0
+            connection.vendor in ("postgresql", "sqlite")
+            and wanted >= REBUILD_INDEXES_FROM
+            and start == 0
         )
         timings = {}
 
@@ -720,6 +727,32 @@ class _PostgresLoader:
                 copy.write_row(row + constants)
 
 
+class _SqliteLoader:
+    """Plain INSERTs through executemany: no model instances, datetimes adapted once."""
+
+    columns = (*ROW_COLUMNS, *CONSTANT_COLUMNS)
+    constants = tuple(CONSTANT_COLUMNS.values())
+    datetimes = tuple(
+        i for i, c in enumerate(ROW_COLUMNS) if isinstance(User._meta.get_field(c), DateTimeField)
+    )
+
+    def __init__(self):
+        quoted = ", ".join(connection.ops.quote_name(c) for c in self.columns)
+        values = ", ".join(["%s"] * len(self.columns))
+        self.sql = f"INSERT INTO {connection.ops.quote_name(TABLE)} ({quoted}) VALUES ({values})"
+
+    def write(self, rows):
+        adapt = connection.ops.adapt_datetimefield_value
+        params = []
+        for row in rows:
+            row = list(row)
+            for i in self.datetimes:
+                row[i] = adapt(row[i])
+            params.append((*row, *self.constants))
+        with connection.cursor() as cursor:
+            cursor.executemany(self.sql, params)
+
+
 class _OrmLoader:
     def write(self, rows):
         User.objects.bulk_create(User(**dict(zip(ROW_COLUMNS, row, strict=True))) for row in rows)
@@ -727,6 +760,8 @@ class _OrmLoader:
 
 def _drop_secondary_indexes() -> list[str]:
     """Drop every index of the user table but its primary key; return the SQL to recreate them."""
+    if connection.vendor == "sqlite":
+        return _drop_sqlite_secondary_indexes()
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -754,7 +789,31 @@ def _drop_secondary_indexes() -> list[str]:
     return dropped
 
 
+def _drop_sqlite_secondary_indexes() -> list[str]:
+    """The same on SQLite, and the search index's triggers: it is refilled once at the end."""
+    with connection.cursor() as cursor:
+        # Unique constraints are indexes here too; the primary key's has no SQL (autoindex).
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master"
+            " WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL ORDER BY name",
+            [TABLE],
+        )
+        found = cursor.fetchall()
+        for name, _ in found:
+            cursor.execute(f"DROP INDEX {_quote(name)}")
+        dropped = [sql for _, sql in found]
+        if sqlite_fts.is_installed(cursor):
+            sqlite_fts.drop_triggers(cursor)
+            dropped += [*sqlite_fts.FILL, *sqlite_fts.TRIGGERS.values()]
+    return dropped
+
+
 def _recreate_indexes(statements: list[str]):
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+        return
     with connection.cursor() as cursor:
         # More room than the default 64 MB: the trigram GIN index builds ~10% faster.
         cursor.execute("SET maintenance_work_mem = '512MB'")
