@@ -178,7 +178,7 @@ def _guard_not_self(actor, user, verb: str):
 
 
 def _guard_last_superuser(user, verb: str):
-    """Refuse to take away the last active superuser. Sound only under `_lock(...,
+    """Refuse to take away the last active superuser. Sound only under `lock_for_change(...,
     superusers=True)`: the other superusers' rows are locked, so none can be suspended meanwhile."""
     if not user.is_superuser:
         return
@@ -187,12 +187,14 @@ def _guard_last_superuser(user, verb: str):
         raise GuardError(f"You cannot {verb} the last active superuser.")
 
 
-class _Locked(NamedTuple):
+class Locked(NamedTuple):
     user: User
     actor: User | None  # the acting admin as they are now, not as the request found them
 
 
-def _lock(user: User, origin: Origin, expected_updated_at=None, *, superusers=False) -> _Locked:
+def lock_for_change(
+    user: User, origin: Origin, expected_updated_at=None, *, superusers=False
+) -> Locked:
     """Re-read the user and the acting admin under row locks; refuse if the form is stale or the
     admin may no longer act.
 
@@ -227,7 +229,7 @@ def _lock(user: User, origin: Origin, expected_updated_at=None, *, superusers=Fa
             "This user was changed by someone else since you opened the page. "
             "Reload to see the current values, then make your change again."
         )
-    return _Locked(user=locked, actor=locked_actor)
+    return Locked(user=locked, actor=locked_actor)
 
 
 def has_sign_in_method(user: User, **overrides) -> bool:
@@ -287,7 +289,7 @@ def update_identifiers(
     """Change email / phone / username (those given); refuse duplicates and silent lock-outs."""
     identifiers = normalize_identifiers(values)
     with transaction.atomic():
-        user, actor = _lock(user, origin, expected_updated_at)
+        user, actor = lock_for_change(user, origin, expected_updated_at)
         _guard_staff_target(actor, user)
         changes = _diff(user, identifiers)
         if not changes:
@@ -314,7 +316,7 @@ def update_profile(user: User, *, origin: Origin, expected_updated_at=None, **va
     """Change name, avatar, custom data and the OIDC profile claims (those given)."""
     cleaned = profile_rules.clean_profile_values(values)
     with transaction.atomic():
-        user, actor = _lock(user, origin, expected_updated_at)
+        user, actor = lock_for_change(user, origin, expected_updated_at)
         _guard_staff_target(actor, user)
         changes = _diff(user, cleaned)
         if not changes:
@@ -331,7 +333,7 @@ def reset_password(user: User, *, origin: Origin, require_change: bool = False) 
     """Give the user a new generated password (returned once) and end their sessions and tokens."""
     password = generate_password()
     with transaction.atomic():
-        user, actor = _lock(user, origin)
+        user, actor = lock_for_change(user, origin)
         _guard_staff_target(actor, user)
         _store_password(user, password, require_change=require_change)
         record(
@@ -347,7 +349,7 @@ def set_password(user: User, *, origin: Origin, password: str) -> User:
     """Set a password someone typed (an admin, the Management API): it must pass Django's
     validators, with the user as context; then the user's sessions and tokens end."""
     with transaction.atomic():
-        user, actor = _lock(user, origin)
+        user, actor = lock_for_change(user, origin)
         _guard_staff_target(actor, user)
         validate_typed_password(password, user)
         _store_password(user, password, require_change=False)
@@ -366,7 +368,7 @@ def _store_password(user: User, password: str, *, require_change: bool) -> None:
 def suspend_user(user: User, *, origin: Origin) -> User:
     """Suspend: every sign-in path refuses the user, and their sessions and tokens end now."""
     with transaction.atomic():
-        user, actor = _lock(user, origin, superusers=user.is_superuser)
+        user, actor = lock_for_change(user, origin, superusers=user.is_superuser)
         if user.is_suspended:
             return user
         _guard_not_self(actor, user, "suspend")
@@ -381,7 +383,7 @@ def suspend_user(user: User, *, origin: Origin) -> User:
 
 def reactivate_user(user: User, *, origin: Origin) -> User:
     with transaction.atomic():
-        user, actor = _lock(user, origin)
+        user, actor = lock_for_change(user, origin)
         if not user.is_suspended:
             return user
         _guard_staff_target(actor, user)
@@ -394,7 +396,7 @@ def reactivate_user(user: User, *, origin: Origin) -> User:
 def delete_user(user: User, *, origin: Origin) -> dict:
     """Delete the user and all that belongs to them; the audit row keeps a snapshot."""
     with transaction.atomic():
-        user, actor = _lock(user, origin, superusers=user.is_superuser)
+        user, actor = lock_for_change(user, origin, superusers=user.is_superuser)
         _guard_not_self(actor, user, "delete")
         _guard_staff_target(actor, user)
         _guard_last_superuser(user, "delete")
@@ -416,7 +418,7 @@ def delete_user(user: User, *, origin: Origin) -> dict:
 
 def remove_identity(identity: Identity, *, origin: Origin, confirm_lockout: bool = False) -> None:
     with transaction.atomic():
-        user, actor = _lock(identity.user, origin)
+        user, actor = lock_for_change(identity.user, origin)
         _guard_staff_target(actor, user)
         if not confirm_lockout and not has_sign_in_method(user, without_identity=identity.pk):
             raise ConfirmationRequired(
@@ -430,7 +432,7 @@ def remove_identity(identity: Identity, *, origin: Origin, confirm_lockout: bool
 
 def remove_mfa_factor(factor: MfaFactor, *, origin: Origin) -> None:
     with transaction.atomic():
-        user, actor = _lock(factor.user, origin)
+        user, actor = lock_for_change(factor.user, origin)
         _guard_staff_target(actor, user)
         payload = {"id": factor.pk, "type": factor.type, "name": factor.name}
         factor.delete()
@@ -467,7 +469,7 @@ def create_personal_access_token(
     user: User, *, origin: Origin, name: str, expires_at=None
 ) -> CreatedToken:
     with transaction.atomic():
-        user, actor = _lock(user, origin)
+        user, actor = lock_for_change(user, origin)
         _guard_staff_target(actor, user)
         name = _clean_token_name(user, name)
         if expires_at is not None and expires_at <= timezone.now():
@@ -496,7 +498,7 @@ def rename_personal_access_token(
     token: PersonalAccessToken, *, origin: Origin, name: str
 ) -> PersonalAccessToken:
     with transaction.atomic():
-        user, actor = _lock(token.user, origin)
+        user, actor = lock_for_change(token.user, origin)
         _guard_staff_target(actor, user)
         name = _clean_token_name(user, name, exclude_id=token.pk)
         if name == token.name:
@@ -515,7 +517,7 @@ def rename_personal_access_token(
 
 def delete_personal_access_token(token: PersonalAccessToken, *, origin: Origin) -> None:
     with transaction.atomic():
-        user, actor = _lock(token.user, origin)
+        user, actor = lock_for_change(token.user, origin)
         _guard_staff_target(actor, user)
         name = token.name
         token.delete()

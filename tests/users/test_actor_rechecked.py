@@ -60,14 +60,14 @@ def test_an_admin_demoted_since_the_request_began_may_no_longer_change_a_staff_a
 def test_the_console_shows_the_409_in_the_dialog(client, admin_as_loaded, monkeypatch):
     target = UserFactory()
     client.force_login(admin_as_loaded)
-    real_lock = services._lock
+    real_lock = services.lock_for_change
 
     def suspended_meanwhile(*args, **kwargs):
         # The admin is suspended between the middleware's check and the service's transaction.
         User.objects.filter(pk=admin_as_loaded.pk).update(is_suspended=True)
         return real_lock(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_lock", suspended_meanwhile)
+    monkeypatch.setattr(services, "lock_for_change", suspended_meanwhile)
     response = client.post(
         f"/console/users/{target.pk}/suspend",
         headers={"HX-Request": "true", "HX-Target": "dialog-slot"},
@@ -77,3 +77,17 @@ def test_the_console_shows_the_409_in_the_dialog(client, admin_as_loaded, monkey
     assert body.lstrip().startswith("<dialog") and "Your own account was suspended" in body
     target.refresh_from_db()
     assert not target.is_suspended
+
+
+def test_role_changes_recheck_the_admin_too(admin_as_loaded):
+    from tests.access.factories import RoleFactory
+    from users import access_services
+    from users.models import UserRole
+
+    target, role = UserFactory(), RoleFactory()
+    User.objects.filter(pk=admin_as_loaded.pk).update(is_suspended=True)
+    with pytest.raises(StaleError):
+        access_services.assign_roles(
+            target, [role], origin=Origin("Console", actor=admin_as_loaded)
+        )
+    assert not UserRole.objects.filter(user=target).exists()
