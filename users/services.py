@@ -215,7 +215,12 @@ def lock_for_change(
     locked_actor = None
     if actor is not None:
         locked_actor = rows.get(actor.pk)
-        if locked_actor is None or not (locked_actor.is_active and locked_actor.is_staff):
+        # Gone, suspended, or an admin no longer (an end user acting on themselves stays non-staff).
+        if (
+            locked_actor is None
+            or not locked_actor.is_active
+            or (actor.is_staff and not locked_actor.is_staff)
+        ):
             raise StaleError(
                 "Your own account was suspended or changed while you were acting, so nothing "
                 "was done.",

@@ -91,3 +91,14 @@ def test_role_changes_recheck_the_admin_too(admin_as_loaded):
             target, [role], origin=Origin("Console", actor=admin_as_loaded)
         )
     assert not UserRole.objects.filter(user=target).exists()
+
+
+def test_an_admin_whose_staff_status_was_taken_since_the_request_began_gets_409(
+    admin_as_loaded,
+):
+    target = UserFactory()
+    User.objects.filter(pk=admin_as_loaded.pk).update(is_staff=False, is_superuser=False)
+    with pytest.raises(StaleError):
+        services.suspend_user(target, origin=Origin("Console", actor=admin_as_loaded))
+    target.refresh_from_db()
+    assert not target.is_suspended
