@@ -227,7 +227,10 @@ def lock_for_change(
                 code="actor.changed",
             )
     if user.pk not in rows:
-        raise User.DoesNotExist(f"User {user.pk} does not exist.")
+        raise StaleError(
+            "This user was deleted by someone else since you opened the page.",
+            code="user.deleted",
+        )
     locked = rows[user.pk]
     if expected_updated_at is not None and locked.updated_at != expected_updated_at:
         raise StaleError(

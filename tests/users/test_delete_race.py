@@ -6,7 +6,7 @@ from http import HTTPStatus
 import pytest
 
 from audit.recorder import Origin
-from tests.factories import SuperuserFactory
+from tests.factories import SuperuserFactory, UserFactory
 from tests.users.race import race
 from users import services
 from users.models import User
@@ -44,4 +44,19 @@ def test_a_suspension_and_a_deletion_crossing_leave_one_active_superuser():
         )
         assert sorted(outcomes, key=str) == [HTTPStatus.CONFLICT, DONE]
         assert User.objects.filter(is_superuser=True, is_suspended=False).count() == 1
+        User.objects.all().delete()
+
+
+def test_acting_on_a_user_another_admin_is_deleting_gets_409_never_a_500():
+    for _ in range(ROUNDS):
+        a, b, target = SuperuserFactory(), SuperuserFactory(), UserFactory()
+        outcomes = race(
+            delete(target, by=a),
+            lambda b=b, t=target: (
+                services.suspend_user(t, origin=Origin("Console", actor=b)) and DONE
+            ),
+        )
+        assert set(outcomes) <= {DONE, HTTPStatus.CONFLICT}, outcomes
+        assert DONE in outcomes
+        assert not User.objects.filter(pk=target.pk).exists()
         User.objects.all().delete()
