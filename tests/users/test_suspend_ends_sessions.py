@@ -87,3 +87,21 @@ def test_the_tokens_card_says_tokens_are_refused_while_suspended(admin_client, s
     assert page.index("Personal access tokens") < page.index(note)
     services.reactivate_user(subject, origin=Origin("Console"))
     assert note not in admin_client.get(f"/console/users/{subject.id}").content.decode()
+
+
+def test_the_tokens_note_is_in_the_card_fragment_htmx_swaps_in(admin_client, subject):
+    services.suspend_user(subject, origin=Origin("Console"))
+    subject.refresh_from_db()
+    response = admin_client.post(
+        f"/console/users/{subject.id}/identifiers",
+        {
+            "auth-updated_at": subject.updated_at.isoformat(),
+            "auth-primary_email": subject.primary_email,
+            "auth-primary_phone": subject.primary_phone,
+            "auth-username": "ann_renamed",
+        },
+        headers={"HX-Request": "true", "HX-Target": "authentication-card"},
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section class="card" id="authentication-card"')
+    assert "their personal access tokens are refused until they are reactivated" in body
