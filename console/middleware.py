@@ -1,7 +1,7 @@
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -24,13 +24,18 @@ def mark_signed_in(sender, request, user, **kwargs):
 
 class SessionTimeoutMiddleware:
     """End a console session after SESSION_IDLE_SECONDS without a request, and
-    SESSION_ABSOLUTE_SECONDS after sign-in however active it has been."""
+    SESSION_ABSOLUTE_SECONDS after sign-in however active it has been; end for good a session
+    whose user may no longer sign in (suspended or deleted)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        if not request.user.is_authenticated and SESSION_KEY in request.session:
+            # Django refused the session's user (suspended, deleted) but keeps the session: delete
+            # it, so reactivating the user cannot bring this cookie back to life.
+            request.session.flush()
+        elif request.user.is_authenticated:
             now = int(time.time())
             session = request.session
             signed_in_at = session.setdefault(SIGNED_IN_AT, now)

@@ -162,7 +162,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        # Our user's fields, not Django's default first_name / last_name / email.
+        "OPTIONS": {"user_attributes": ("username", "primary_email", "primary_phone", "name")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -174,6 +178,8 @@ LOGOUT_REDIRECT_URL = "console:sign-in"
 
 # Sessions: idle and absolute timeouts are enforced by console.middleware.SessionTimeoutMiddleware,
 # which refreshes the session at most once a minute (not on every request).
+# Database sessions with the user's id indexed, so suspending a user can end their sessions.
+SESSION_ENGINE = "users.sessions"
 SESSION_IDLE_SECONDS = _env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_ABSOLUTE_SECONDS = _env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)

@@ -33,6 +33,7 @@ from users.models import (
     UserRole,
 )
 from users.models.access import DESCRIPTION_MAX, NAME_MAX
+from users.services import lock_for_change
 
 INDICATOR_MAX = 256
 APPLICATION_DESCRIPTION_MAX = 1024
@@ -156,14 +157,13 @@ def _save(obj, fields, *, unique_field: str, taken):
         raise
 
 
-def _guard_staff_target(origin: Origin, user: User):
-    actor = origin.actor
+def _lock_user(user: User, origin: Origin) -> User:
+    """Lock the user with the acting admin and check the admin as they are now (not as the
+    request found them): only a superuser changes a staff account."""
+    user, actor = lock_for_change(user, origin)
     if actor is not None and user.is_staff and not actor.is_superuser:
         raise GuardError("Only a superuser may change a staff account.")
-
-
-def _lock_user(user: User) -> User:
-    return User.objects.select_for_update().get(pk=user.pk)
+    return user
 
 
 # --- API resources and their permissions -------------------------------------------------
@@ -461,8 +461,7 @@ def assign_roles(user: User, roles: Iterable[Role], *, origin: Origin) -> list[R
     if not roles:
         return []
     with transaction.atomic():
-        user = _lock_user(user)
-        _guard_staff_target(origin, user)
+        user = _lock_user(user, origin)
         have = set(UserRole.objects.filter(user=user).values_list("role_id", flat=True))
         new = [r for r in roles if r.pk not in have]
         if not new:
@@ -493,8 +492,7 @@ def assign_roles(user: User, roles: Iterable[Role], *, origin: Origin) -> list[R
 def remove_role(user: User, role: Role, *, origin: Origin) -> bool:
     """Take a role from the user; False if they did not have it."""
     with transaction.atomic():
-        user = _lock_user(user)
-        _guard_staff_target(origin, user)
+        user = _lock_user(user, origin)
         deleted, _ = UserRole.objects.filter(user=user, role=role).delete()
         if not deleted:
             return False
@@ -644,8 +642,7 @@ def add_membership(
     """Make the user a member with these roles; for a member already, add the roles missing."""
     roles = list(dict.fromkeys(roles))
     with transaction.atomic():
-        user = _lock_user(user)
-        _guard_staff_target(origin, user)
+        user = _lock_user(user, origin)
         membership = Membership.objects.filter(user=user, organization=organization).first()
         if membership is None:
             try:
@@ -679,8 +676,7 @@ def set_membership_roles(
     """Make the member's organization roles exactly these."""
     roles = list(dict.fromkeys(roles))
     with transaction.atomic():
-        user = _lock_user(user)
-        _guard_staff_target(origin, user)
+        user = _lock_user(user, origin)
         membership = Membership.objects.filter(user=user, organization=organization).first()
         if membership is None:
             raise ValidationError(
@@ -702,8 +698,7 @@ def set_membership_roles(
 def remove_membership(user: User, organization: Organization, *, origin: Origin) -> bool:
     """Take the user out of the organization (and its roles); False if they were not in it."""
     with transaction.atomic():
-        user = _lock_user(user)
-        _guard_staff_target(origin, user)
+        user = _lock_user(user, origin)
         membership = Membership.objects.filter(user=user, organization=organization).first()
         if membership is None:
             return False

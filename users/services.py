@@ -5,9 +5,12 @@ validates, owns the transaction and writes the audit row, so the console and the
 import secrets
 import string
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -16,6 +19,7 @@ from users import profile_rules, tokens
 from users.errors import ConfirmationRequired, GuardError, StaleError
 from users.identifiers import normalize_email, normalize_phone, normalize_username
 from users.models import Identity, MfaFactor, PersonalAccessToken, User
+from users.sessions import end_sessions
 
 # No 0/O, 1/l/I: a generated password is read off a screen and typed elsewhere.
 PASSWORD_ALPHABET = "".join(
@@ -79,6 +83,15 @@ def find_identifier_conflicts(identifiers: dict, *, exclude_id: str | None = Non
     return conflicts
 
 
+def validate_typed_password(password: str, user: User) -> None:
+    """Django's password validators (AUTH_PASSWORD_VALIDATORS), with the user as context so a
+    password like their username or email is refused; errors are on the `password` field."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.error_list}) from None
+
+
 @dataclass(frozen=True)
 class CreatedUser:
     user: User
@@ -114,12 +127,13 @@ def create_user(
         raise ValidationError(
             {"name": [ValidationError("Use at most 128 characters.", "too_long")]}
         )
-    if generate:
-        password = generate_password()
-
     user = User(
         name=name, is_staff=is_staff or is_superuser, is_superuser=is_superuser, **identifiers
     )
+    if generate:
+        password = generate_password()  # ours and strong: the validators are for typed ones
+    elif password:
+        validate_typed_password(password, user)
     if password:
         user.set_password(password)
         user.password_updated_at = timezone.now()
@@ -164,6 +178,8 @@ def _guard_not_self(actor, user, verb: str):
 
 
 def _guard_last_superuser(user, verb: str):
+    """Refuse to take away the last active superuser. Sound only under `lock_for_change(...,
+    superusers=True)`: the other superusers' rows are locked, so none can be suspended meanwhile."""
     if not user.is_superuser:
         return
     others = User.objects.filter(is_superuser=True, is_suspended=False).exclude(pk=user.pk)
@@ -171,15 +187,57 @@ def _guard_last_superuser(user, verb: str):
         raise GuardError(f"You cannot {verb} the last active superuser.")
 
 
-def _lock(user: User, expected_updated_at=None) -> User:
-    """Re-read the user under a row lock; refuse if it changed since the form was opened."""
-    locked = User.objects.select_for_update().get(pk=user.pk)
+class Locked(NamedTuple):
+    user: User
+    actor: User | None  # the acting admin as they are now, not as the request found them
+
+
+def lock_for_change(
+    user: User, origin: Origin, expected_updated_at=None, *, superusers=False
+) -> Locked:
+    """Re-read the user and the acting admin under row locks; refuse if the form is stale or the
+    admin may no longer act.
+
+    All rows are locked by one statement in primary-key order, so two admins acting on each other
+    queue one behind the other instead of crossing (a deadlock on PostgreSQL); SQLite serialises
+    writers anyway (IMMEDIATE transactions). The admin was checked by the middleware before the
+    transaction began: checking again under the lock is what makes "suspend each other" leave one
+    of them standing. `superusers=True` also locks every active superuser, for the last-superuser
+    guard.
+    """
+    actor = origin.actor
+    wanted = Q(pk=user.pk)
+    if actor is not None:
+        wanted |= Q(pk=actor.pk)
+    if superusers:
+        wanted |= Q(is_superuser=True, is_suspended=False)
+    rows = {row.pk: row for row in User.objects.select_for_update().filter(wanted).order_by("pk")}
+    locked_actor = None
+    if actor is not None:
+        locked_actor = rows.get(actor.pk)
+        # Gone, suspended, or an admin no longer (an end user acting on themselves stays non-staff).
+        if (
+            locked_actor is None
+            or not locked_actor.is_active
+            or (actor.is_staff and not locked_actor.is_staff)
+        ):
+            raise StaleError(
+                "Your own account was suspended or changed while you were acting, so nothing "
+                "was done.",
+                code="actor.changed",
+            )
+    if user.pk not in rows:
+        raise StaleError(
+            "This user was deleted by someone else since you opened the page.",
+            code="user.deleted",
+        )
+    locked = rows[user.pk]
     if expected_updated_at is not None and locked.updated_at != expected_updated_at:
         raise StaleError(
             "This user was changed by someone else since you opened the page. "
             "Reload to see the current values, then make your change again."
         )
-    return locked
+    return Locked(user=locked, actor=locked_actor)
 
 
 def has_sign_in_method(user: User, **overrides) -> bool:
@@ -195,10 +253,17 @@ def has_sign_in_method(user: User, **overrides) -> bool:
 
 
 def _end_sessions_and_tokens(user: User) -> None:
-    """Revoke what can be revoked: OAuth tokens now. Sessions need no list: every request re-checks
-    the user (suspended users are inactive) and a password change invalidates the session hash."""
+    """End what the user is signed in with: console sessions and OAuth tokens.
+
+    Runs inside the caller's transaction rather than in on_commit: sessions and tokens are rows
+    in the same database, so the change and the sign-out commit or roll back together, and there
+    is no moment (or crash after commit) in which a suspended user still holds a live session.
+    Every path also re-checks the user on use, so a revocation that did not happen still fails
+    closed.
+    """
     from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
+    end_sessions(user)
     get_refresh_token_model().objects.filter(user=user, revoked__isnull=True).update(
         revoked=timezone.now()
     )
@@ -232,8 +297,8 @@ def update_identifiers(
     """Change email / phone / username (those given); refuse duplicates and silent lock-outs."""
     identifiers = normalize_identifiers(values)
     with transaction.atomic():
-        user = _lock(user, expected_updated_at)
-        _guard_staff_target(origin.actor, user)
+        user, actor = lock_for_change(user, origin, expected_updated_at)
+        _guard_staff_target(actor, user)
         changes = _diff(user, identifiers)
         if not changes:
             return user
@@ -259,8 +324,8 @@ def update_profile(user: User, *, origin: Origin, expected_updated_at=None, **va
     """Change name, avatar, custom data and the OIDC profile claims (those given)."""
     cleaned = profile_rules.clean_profile_values(values)
     with transaction.atomic():
-        user = _lock(user, expected_updated_at)
-        _guard_staff_target(origin.actor, user)
+        user, actor = lock_for_change(user, origin, expected_updated_at)
+        _guard_staff_target(actor, user)
         changes = _diff(user, cleaned)
         if not changes:
             return user
@@ -273,16 +338,12 @@ def update_profile(user: User, *, origin: Origin, expected_updated_at=None, **va
 
 
 def reset_password(user: User, *, origin: Origin, require_change: bool = False) -> str:
-    """Give the user a new generated password (returned once) and end their tokens."""
+    """Give the user a new generated password (returned once) and end their sessions and tokens."""
     password = generate_password()
     with transaction.atomic():
-        user = _lock(user)
-        _guard_staff_target(origin.actor, user)
-        user.set_password(password)
-        user.password_updated_at = timezone.now()
-        user.is_password_expired = require_change
-        user.save(update_fields=["password", "password_updated_at", "is_password_expired"])
-        _end_sessions_and_tokens(user)
+        user, actor = lock_for_change(user, origin)
+        _guard_staff_target(actor, user)
+        _store_password(user, password, require_change=require_change)
         record(
             "User.Password.Reset",
             origin=origin,
@@ -292,14 +353,34 @@ def reset_password(user: User, *, origin: Origin, require_change: bool = False) 
     return password
 
 
-def suspend_user(user: User, *, origin: Origin) -> User:
-    """Suspend: every sign-in path refuses the user, and their tokens end now."""
+def set_password(user: User, *, origin: Origin, password: str) -> User:
+    """Set a password someone typed (an admin, the Management API): it must pass Django's
+    validators, with the user as context; then the user's sessions and tokens end."""
     with transaction.atomic():
-        user = _lock(user)
+        user, actor = lock_for_change(user, origin)
+        _guard_staff_target(actor, user)
+        validate_typed_password(password, user)
+        _store_password(user, password, require_change=False)
+        record("User.Password.Update", origin=origin, user=user)
+    return user
+
+
+def _store_password(user: User, password: str, *, require_change: bool) -> None:
+    user.set_password(password)
+    user.password_updated_at = timezone.now()
+    user.is_password_expired = require_change
+    user.save(update_fields=["password", "password_updated_at", "is_password_expired"])
+    _end_sessions_and_tokens(user)
+
+
+def suspend_user(user: User, *, origin: Origin) -> User:
+    """Suspend: every sign-in path refuses the user, and their sessions and tokens end now."""
+    with transaction.atomic():
+        user, actor = lock_for_change(user, origin, superusers=user.is_superuser)
         if user.is_suspended:
             return user
-        _guard_not_self(origin.actor, user, "suspend")
-        _guard_staff_target(origin.actor, user)
+        _guard_not_self(actor, user, "suspend")
+        _guard_staff_target(actor, user)
         _guard_last_superuser(user, "suspend")
         user.is_suspended = True
         user.save(update_fields=["is_suspended", "updated_at"])
@@ -310,10 +391,10 @@ def suspend_user(user: User, *, origin: Origin) -> User:
 
 def reactivate_user(user: User, *, origin: Origin) -> User:
     with transaction.atomic():
-        user = _lock(user)
+        user, actor = lock_for_change(user, origin)
         if not user.is_suspended:
             return user
-        _guard_staff_target(origin.actor, user)
+        _guard_staff_target(actor, user)
         user.is_suspended = False
         user.save(update_fields=["is_suspended", "updated_at"])
         record("User.Reactivate", origin=origin, user=user)
@@ -323,9 +404,9 @@ def reactivate_user(user: User, *, origin: Origin) -> User:
 def delete_user(user: User, *, origin: Origin) -> dict:
     """Delete the user and all that belongs to them; the audit row keeps a snapshot."""
     with transaction.atomic():
-        user = _lock(user)
-        _guard_not_self(origin.actor, user, "delete")
-        _guard_staff_target(origin.actor, user)
+        user, actor = lock_for_change(user, origin, superusers=user.is_superuser)
+        _guard_not_self(actor, user, "delete")
+        _guard_staff_target(actor, user)
         _guard_last_superuser(user, "delete")
         snapshot = {
             "id": user.pk,
@@ -335,6 +416,7 @@ def delete_user(user: User, *, origin: Origin) -> dict:
             "name": user.name,
         }
         record("User.Delete", origin=origin, user=user, payload={"user": snapshot})
+        end_sessions(user)
         user.delete()
     return snapshot
 
@@ -344,8 +426,8 @@ def delete_user(user: User, *, origin: Origin) -> dict:
 
 def remove_identity(identity: Identity, *, origin: Origin, confirm_lockout: bool = False) -> None:
     with transaction.atomic():
-        user = _lock(identity.user)
-        _guard_staff_target(origin.actor, user)
+        user, actor = lock_for_change(identity.user, origin)
+        _guard_staff_target(actor, user)
         if not confirm_lockout and not has_sign_in_method(user, without_identity=identity.pk):
             raise ConfirmationRequired(
                 "This is the user's last way to sign in: without it they cannot sign in at all. "
@@ -358,8 +440,8 @@ def remove_identity(identity: Identity, *, origin: Origin, confirm_lockout: bool
 
 def remove_mfa_factor(factor: MfaFactor, *, origin: Origin) -> None:
     with transaction.atomic():
-        user = _lock(factor.user)
-        _guard_staff_target(origin.actor, user)
+        user, actor = lock_for_change(factor.user, origin)
+        _guard_staff_target(actor, user)
         payload = {"id": factor.pk, "type": factor.type, "name": factor.name}
         factor.delete()
         record("User.MfaFactor.Remove", origin=origin, user=user, payload=payload)
@@ -395,8 +477,8 @@ def create_personal_access_token(
     user: User, *, origin: Origin, name: str, expires_at=None
 ) -> CreatedToken:
     with transaction.atomic():
-        user = _lock(user)
-        _guard_staff_target(origin.actor, user)
+        user, actor = lock_for_change(user, origin)
+        _guard_staff_target(actor, user)
         name = _clean_token_name(user, name)
         if expires_at is not None and expires_at <= timezone.now():
             raise ValidationError(
@@ -424,8 +506,8 @@ def rename_personal_access_token(
     token: PersonalAccessToken, *, origin: Origin, name: str
 ) -> PersonalAccessToken:
     with transaction.atomic():
-        user = _lock(token.user)
-        _guard_staff_target(origin.actor, user)
+        user, actor = lock_for_change(token.user, origin)
+        _guard_staff_target(actor, user)
         name = _clean_token_name(user, name, exclude_id=token.pk)
         if name == token.name:
             return token
@@ -443,8 +525,8 @@ def rename_personal_access_token(
 
 def delete_personal_access_token(token: PersonalAccessToken, *, origin: Origin) -> None:
     with transaction.atomic():
-        user = _lock(token.user)
-        _guard_staff_target(origin.actor, user)
+        user, actor = lock_for_change(token.user, origin)
+        _guard_staff_target(actor, user)
         name = token.name
         token.delete()
         record("User.PersonalAccessToken.Delete", origin=origin, user=user, payload={"name": name})

@@ -13,12 +13,8 @@ while that is checked, so two admins demoting each other at once cannot leave no
 """
 
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group, Permission
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -29,6 +25,7 @@ from audit.recorder import Origin, record
 from users import services
 from users.errors import GuardError
 from users.models import User
+from users.sessions import end_sessions
 
 ADMIN, EDITOR, VIEWER = "admin", "editor", "viewer"
 ROLES = (VIEWER, EDITOR, ADMIN)
@@ -292,26 +289,8 @@ def remove_staff_access(user: User, *, origin: Origin) -> User:
         user.groups.clear()
         user.user_permissions.clear()
         # In the transaction: the access and the sessions go together or not at all.
-        end_console_sessions(user)
+        end_sessions(user)
         record(
             "Staff.Remove", origin=origin, user=user, payload={"role": {"old": old, "new": None}}
         )
     return user
-
-
-def end_console_sessions(user: User) -> int:
-    """Delete every live session signed in as `user`; returns how many.
-
-    Sessions carry no user column, so this decodes each live one: fine for a console's few
-    hundred sessions. Django's session hash does not help here: the password did not change.
-    """
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    user_id = str(user.pk)
-    keys = [
-        session.session_key
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if str(session.get_decoded().get(SESSION_KEY)) == user_id
-    ]
-    for key in keys:
-        store(session_key=key).delete()  # through the engine: a cached session goes too
-    return len(keys)

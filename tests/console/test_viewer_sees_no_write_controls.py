@@ -70,7 +70,7 @@ WRITE_ROUTES = {
     "members:remove",
 }
 NOT_FOR_VIEWERS = {"members:list"}  # 403 for every non-admin: tests/console/test_members_access.py
-NOT_PAGES = {"home", "health", "console:sign-in", "console:sign-out"}
+NOT_PAGES = {"home", "health", "readiness", "console:sign-in", "console:sign-out"}
 
 
 @pytest.fixture

@@ -77,3 +77,18 @@ def test_a_viewer_gets_403(viewer_client, subject):
     response = viewer_client.post(url(subject), {"confirmation": "ann_lee"})
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert User.objects.filter(pk=subject.pk).exists()
+
+
+def test_deleting_a_user_ends_their_sessions(admin_client):
+    from django.test import Client
+
+    from tests.factories import SuperuserFactory
+    from users.models import UserSession
+
+    doomed = SuperuserFactory(username="doomed")
+    browser = Client()
+    browser.force_login(doomed)
+    admin_client.post(url(doomed), {"confirmation": "doomed"})
+    assert not User.objects.filter(pk=doomed.pk).exists()
+    assert not UserSession.objects.filter(user_id=doomed.pk).exists()
+    assert browser.get("/console/users").status_code == HTTPStatus.FOUND

@@ -11,6 +11,7 @@ from users.models.access import (
 )
 from users.models.applications import Application
 from users.models.credentials import Identity, MfaFactor, PersonalAccessToken, SsoIdentity
+from users.models.sessions import UserSession
 from users.models.user import User, UserManager, build_search_text
 
 __all__ = [
@@ -28,5 +29,6 @@ __all__ = [
     "User",
     "UserManager",
     "UserRole",
+    "UserSession",
     "build_search_text",
 ]
