@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the Management API's docs page (Swagger UI) from static, not a CDN
     "oauth2_provider",
     "console",
     "users",
@@ -152,6 +153,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
+    # Digests imported through the Management API: verified once, then re-hashed with Argon2id.
+    "users.hashers.ImportedBcryptPasswordHasher",
+    "users.hashers.ImportedSHA256PasswordHasher",
+    "users.hashers.ImportedSHA1PasswordHasher",
+    "users.hashers.ImportedMD5PasswordHasher",
+    "users.hashers.ImportedLegacyPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
