@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "console",
     "users",
     "audit",
+    "signin",
 ]
 
 MIDDLEWARE = [
@@ -146,7 +147,17 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # signin/: our checks on top of oauth2_provider's, and 256-bit random access tokens.
+    "OAUTH2_VALIDATOR_CLASS": "signin.validators.GatehouseValidator",
+    "ACCESS_TOKEN_GENERATOR": "signin.tokens.generate_access_token",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": _env_int("MANAGEMENT_API_TOKEN_SECONDS", 3600),
 }
+# The Management API: the resource indicator its tokens are issued for (Logto's for self-hosted
+# OSS, so its clients work unchanged) and how long a machine-to-machine token lives.
+MANAGEMENT_API_INDICATOR = os.environ.get(
+    "MANAGEMENT_API_INDICATOR", "https://default.logto.app/api"
+)
+MANAGEMENT_API_TOKEN_SECONDS = _env_int("MANAGEMENT_API_TOKEN_SECONDS", 3600)
 
 PASSWORD_HASHERS = [
     "users.hashers.TunedArgon2PasswordHasher",

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from console import views
+from signin import views as signin_views
 
 console_patterns = (
     [
@@ -17,6 +18,8 @@ urlpatterns = [
     path("console/", include("users.access_urls")),
     path("console/", include("audit.urls")),
     path("healthz", views.health, name="health"),
+    path("", include("console.api")),  # /api/... (the Management API; never redirects)
+    path("oidc/token", signin_views.token, name="oidc-token"),
 ]
 
 handler500 = "console.views.server_error"
