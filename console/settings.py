@@ -150,7 +150,6 @@ OAUTH2_PROVIDER = {
     # signin/: our checks on top of oauth2_provider's, and 256-bit random access tokens.
     "OAUTH2_VALIDATOR_CLASS": "signin.validators.GatehouseValidator",
     "ACCESS_TOKEN_GENERATOR": "signin.tokens.generate_access_token",
-    "ACCESS_TOKEN_EXPIRE_SECONDS": _env_int("MANAGEMENT_API_TOKEN_SECONDS", 3600),
 }
 # The Management API: the resource indicator its tokens are issued for (Logto's for self-hosted
 # OSS, so its clients work unchanged) and how long a machine-to-machine token lives.

@@ -1,11 +1,29 @@
 """The OpenID provider's endpoints. For now: the token endpoint (client credentials)."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import TokenView
 
-_token_view = TokenView.as_view()
+
+def access_token_lifetime(request) -> int:
+    """Seconds an access token lives (oauthlib asks per request): MANAGEMENT_API_TOKEN_SECONDS
+    for machine-to-machine tokens, oauth2_provider's setting for the others."""
+    if request.grant_type == "client_credentials":
+        return settings.MANAGEMENT_API_TOKEN_SECONDS
+    return oauth2_settings.ACCESS_TOKEN_EXPIRE_SECONDS
+
+
+class GatehouseTokenView(TokenView):
+    @classmethod
+    def get_server(cls):
+        kwargs = {**oauth2_settings.server_kwargs, "token_expires_in": access_token_lifetime}
+        return cls.get_server_class()(cls.get_validator_class()(), **kwargs)
+
+
+_token_view = GatehouseTokenView.as_view()
 
 
 @csrf_exempt
