@@ -185,6 +185,8 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, ApiError):  # ninja wraps what our body parser refused
+        return _api_error(request, exc.__cause__)
     return _error(request, exc.status_code, "request.invalid_input", str(exc))
 
 
