@@ -37,4 +37,8 @@ def token(request):
         )
         response["Allow"] = "POST"
         return response
-    return _token_view(request)
+    response = _token_view(request)
+    # oauthlib's bodies are JSON, but an error raised while saving comes without the header.
+    response["Content-Type"] = "application/json"
+    response["Cache-Control"] = "no-store"
+    return response
