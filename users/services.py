@@ -494,13 +494,13 @@ def create_user_with_details(
     identifiers = normalize_identifiers(
         {"username": username, "primary_email": primary_email, "primary_phone": primary_phone}
     )
+    cleaned = profile_rules.clean_profile_values(details)
     if not any(identifiers.values()):
         raise ValidationError(
             "Enter at least one of email, phone or username.", code="identifier_required"
         )
     if conflicts := find_identifier_conflicts(identifiers):
         raise ValidationError(conflicts)
-    cleaned = profile_rules.clean_profile_values(details)
     user = User(**identifiers, **cleaned)
     if password:
         user.set_password(password)
