@@ -248,3 +248,11 @@ def test_a_rotation_between_checking_the_secret_and_saving_the_token_wins(
     monkeypatch.setattr(GatehouseValidator, "authenticate_client", check_then_rotate)
     assert_error(post(client, form(m2m_app)), 401, "invalid_client")
     assert not AccessToken.objects.exists()
+
+
+def test_a_token_from_the_endpoint_opens_the_real_management_api(client, m2m_app):
+    token = post(client, form(m2m_app)).json()["access_token"]
+    assert client.get("/api/users", headers=bearer(token)).status_code == HTTPStatus.OK
+    response = client.get("/api/users")
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert response.json()["code"] == "auth.authorization_header_missing"
