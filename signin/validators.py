@@ -24,6 +24,13 @@ def _granted_scopes(application, indicator) -> set[str]:
 
 
 class GatehouseValidator(OAuth2Validator):
+    def _load_application(self, client_id, request):
+        # PostgreSQL (psycopg 3) refuses NUL bytes with a DataError, not the ValueError
+        # oauth2_provider expects: no client id holds one, so it is simply unknown.
+        if not isinstance(client_id, str) or "\x00" in client_id or len(client_id) > 255:
+            return None
+        return super()._load_application(client_id, request)
+
     def _management_resource(self, request) -> str:
         self._check_and_set_request_resource(request)  # a list of absolute URIs, or invalid_target
         indicator = settings.MANAGEMENT_API_INDICATOR

@@ -99,6 +99,11 @@ def test_an_unknown_client_is_401_invalid_client(client, m2m_app, client_id):
     assert_error(post(client, form(m2m_app, client_id=client_id)), 401, "invalid_client")
 
 
+def test_a_nul_byte_in_basic_credentials_is_401_invalid_client(client, m2m_app):
+    data = form(m2m_app, client_id=None, client_secret=None)
+    assert_error(post(client, data, basic("a\x00b", "x\x00y")), 401, "invalid_client")
+
+
 def test_a_missing_secret_is_401_invalid_client(client, m2m_app):
     assert_error(post(client, form(m2m_app, client_secret=None)), 401, "invalid_client")
 
