@@ -231,3 +231,64 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     app = make_m2m_app()
     response = client.post(rotate_url(app))
     assert response.status_code == HTTPStatus.FOUND and "/console/sign-in" in response["Location"]
+
+
+def test_the_assign_dialog_is_also_a_page_without_javascript(admin_client):
+    app = make_m2m_app(granted=False)
+    MachineRoleFactory(name="Exporter")
+    page = admin_client.get(assign_url(app))
+    assert page.status_code == HTTPStatus.OK
+    assert "<html" in page.text and "Exporter" in page.text
+    role = app.roles.model.objects.get(name="Exporter")
+    response = admin_client.post(assign_url(app), {"roles": [role.pk]})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"/console/applications/{app.id}"
+
+
+def test_role_pages_reject_put(admin_client):
+    app = make_m2m_app()
+    role = app.roles.get()
+    assert admin_client.put(assign_url(app)).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    url = f"/console/applications/{app.id}/roles/{role.pk}/remove"
+    assert admin_client.put(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_assignments_of_one_role_make_one_row_and_one_audit_entry():
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from tests.factories import SuperuserFactory
+    from users.models import ApplicationRole
+
+    app = make_m2m_app(granted=False)
+    role = MachineRoleFactory(name="Exporter")
+    signed_in = Client()
+    signed_in.force_login(SuperuserFactory())
+    statuses, errors = [], []
+    barrier = threading.Barrier(20)
+
+    def assign():
+        client = Client()
+        client.cookies = signed_in.cookies
+        try:
+            barrier.wait()
+            response = client.post(assign_url(app), {"roles": [role.pk]}, headers=DIALOG)
+            statuses.append(response.status_code)
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=assign) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert statuses == [HTTPStatus.OK] * 20
+    assert ApplicationRole.objects.filter(application=app, role=role).count() == 1
+    assert Log.objects.filter(key="Console.Application.Roles.Assign").count() == 1
