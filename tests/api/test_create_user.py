@@ -56,7 +56,9 @@ def test_it_creates_a_user_and_answers_200_with_camel_case_json(api, m2m_app):
     ],
 )
 def test_a_taken_identifier_is_422_with_logtos_code(api, body, code):
-    UserFactory(username="taken_name", primary_email="taken@example.com", primary_phone="442079460958")
+    UserFactory(
+        username="taken_name", primary_email="taken@example.com", primary_phone="442079460958"
+    )
     response = api.post("/api/users", body)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert response.json()["code"] == code
@@ -129,7 +131,9 @@ def _digests(password: str) -> dict:
     }
 
 
-@pytest.mark.parametrize("algorithm", ["MD5", "SHA1", "SHA256", "Bcrypt", "Argon2i", "Argon2id", "Legacy"])
+@pytest.mark.parametrize(
+    "algorithm", ["MD5", "SHA1", "SHA256", "Bcrypt", "Argon2i", "Argon2id", "Legacy"]
+)
 def test_an_imported_digest_verifies_at_sign_in_and_is_rehashed_with_argon2id(api, algorithm):
     from django.contrib.auth import authenticate
 

@@ -23,7 +23,11 @@ def people(db):
     ]
     return [
         UserFactory(
-            username=u, primary_email=e, primary_phone=p, name=n, created_at=now - timedelta(minutes=i)
+            username=u,
+            primary_email=e,
+            primary_phone=p,
+            name=n,
+            created_at=now - timedelta(minutes=i),
         )
         for i, (u, e, p, n) in enumerate(rows)
     ]
@@ -99,7 +103,10 @@ def test_bad_pagination_is_400(api, people, params):
         ({"search.username": "ann_lee", "search.name": "Dan Ann", "joint": "and"}, []),
         ({"search.name": "%ann%", "search.username": "d%", "joint": "and"}, ["dan"]),
         ({"search_params[search.username]": "bob_stone"}, ["bob_stone"]),
-        ({"search_params[search.username]": "b%", "search_params[mode.username]": "like"}, ["bob_stone"]),
+        (
+            {"search_params[search.username]": "b%", "search_params[mode.username]": "like"},
+            ["bob_stone"],
+        ),
     ],
 )
 def test_search_grammar(api, people, params, expected):

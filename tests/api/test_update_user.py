@@ -19,7 +19,9 @@ def user(db):
 
 
 def test_patch_changes_the_fields_given_and_answers_the_user(api, user, m2m_app):
-    response = api.patch(f"/api/users/{user.pk}", {"name": "Ann B", "primaryEmail": "b@example.com"})
+    response = api.patch(
+        f"/api/users/{user.pk}", {"name": "Ann B", "primaryEmail": "b@example.com"}
+    )
     assert response.status_code == HTTPStatus.OK
     data = response.json()
     assert (data["name"], data["primaryEmail"], data["username"]) == (
