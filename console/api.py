@@ -37,11 +37,13 @@ MAX_BODY_BYTES = 64 * 1024  # custom data is at most 32 KiB; nothing else comes 
 def api_origin(request) -> Origin:
     """Who acts through the API: the M2M application the token belongs to, from where."""
     app = request.management_app
+    # The application's id (Logto's applicationId; audit.Log.application_id holds 21 characters),
+    # not its longer OAuth client_id.
     return Origin(
         channel="ManagementApi",
         actor=None,
-        actor_label=app.name or app.client_id,
-        application_id=app.client_id,
+        actor_label=app.name or app.pk,
+        application_id=app.pk,
         ip=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:MAX_USER_AGENT],
     )

@@ -170,10 +170,22 @@ _ARGON2_PREFIXES = ("$argon2i$", "$argon2id$", "$argon2d$")
 _BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
 _HEX_LENGTHS = {"MD5": 32, "SHA1": 40, "SHA256": 64}
 MAX_DIGEST_LENGTH = 256
+STORED_HASH_MAX = 128  # User.password (Django's AbstractBaseUser) is a varchar(128)
 
 
 def encode_imported_digest(digest: str, method: str) -> str:
     """The stored form of an imported digest (Logto's passwordDigest + passwordAlgorithm)."""
+    encoded = _encode_imported_digest(digest, method)
+    if len(encoded) > STORED_HASH_MAX:
+        raise ImportedDigestError(
+            "guard.invalid_input",
+            f"This passwordDigest is too long to store here (at most {STORED_HASH_MAX} characters "
+            "with its algorithm prefix).",
+        )
+    return encoded
+
+
+def _encode_imported_digest(digest: str, method: str) -> str:
     if not isinstance(digest, str) or not digest or len(digest) > MAX_DIGEST_LENGTH:
         raise ImportedDigestError(
             "guard.invalid_input", "passwordDigest must be 1 to 256 characters."

@@ -48,7 +48,7 @@ def test_parallel_patches_to_one_user_never_lose_or_invent_a_write(m2m_app, api_
     logs = Log.objects.filter(user=user, key="ManagementApi.User.Profile.Update")
     assert logs.count() == len(succeeded)
     assert set(logs.values_list("application_id", "actor_label", "actor_id")) == {
-        (m2m_app.client_id, m2m_app.name, None)
+        (m2m_app.pk, m2m_app.name, None)
     }
     written = {log.payload["changes"]["name"]["new"] for log in logs}
     assert written == {f"Writer {i}" for i in succeeded}

@@ -43,7 +43,7 @@ def test_it_creates_a_user_and_answers_200_with_camel_case_json(api, m2m_app):
     log = Log.objects.get(key="ManagementApi.User.Create")
     assert log.user_id == user.pk
     assert log.actor_id is None and log.actor_label == "Billing sync"
-    assert log.application_id == m2m_app.client_id
+    assert log.application_id == m2m_app.pk
 
 
 @pytest.mark.parametrize(
@@ -160,8 +160,8 @@ def test_an_imported_digest_verifies_at_sign_in_and_is_rehashed_with_argon2id(ap
 
 def test_a_pbkdf2_legacy_digest_verifies(api):
     password = "legacy-pbkdf2-pass"
-    expected = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex("a1b2"), 1000, 32)
-    digest = json.dumps(["pbkdf2", ["hex:a1b2", "1000", "32", "sha256"], expected.hex()])
+    expected = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex("a1b2"), 1000, 16)
+    digest = json.dumps(["pbkdf2", ["hex:a1b2", "1000", "16", "sha256"], expected.hex()])
     response = api.post(
         "/api/users",
         {"username": "pbk", "passwordDigest": digest, "passwordAlgorithm": "Legacy"},
@@ -188,6 +188,17 @@ def test_a_digest_that_cannot_be_imported_is_400(api, digest, algorithm, code):
     )
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response.json()["code"] == code
+    assert not User.objects.exists()
+
+
+def test_a_digest_too_long_to_store_is_400_not_500(api):
+    digest = json.dumps(["sha512", ["s" * 40, "@"], "a" * 128])
+    response = api.post(
+        "/api/users",
+        {"username": "long_digest", "passwordDigest": digest, "passwordAlgorithm": "Legacy"},
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["code"] == "guard.invalid_input"
     assert not User.objects.exists()
 
 

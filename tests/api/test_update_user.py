@@ -34,7 +34,7 @@ def test_patch_changes_the_fields_given_and_answers_the_user(api, user, m2m_app)
     keys = set(Log.objects.filter(user=user).values_list("key", flat=True))
     assert keys == {"ManagementApi.User.Identifiers.Update", "ManagementApi.User.Profile.Update"}
     assert set(Log.objects.filter(user=user).values_list("application_id", flat=True)) == {
-        m2m_app.client_id
+        m2m_app.pk
     }
 
 
