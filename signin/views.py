@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import TokenView
 
@@ -28,6 +29,7 @@ _token_view = GatehouseTokenView.as_view()
 
 @csrf_exempt
 @login_not_required
+@sensitive_post_parameters("client_secret")
 def token(request):
     """POST /oidc/token: oauth2_provider's token endpoint with our validator; JSON for every
     answer, a wrong method included. No session, no cookie, no redirect."""
