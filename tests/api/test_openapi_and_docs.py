@@ -11,9 +11,7 @@ def test_the_openapi_document_is_public_and_declares_error_bodies(client, db):
     assert schema["openapi"].startswith("3.")
     assert "Error" in schema["components"]["schemas"]
     operations = [
-        (path, method, op)
-        for path, item in schema["paths"].items()
-        for method, op in item.items()
+        (path, method, op) for path, item in schema["paths"].items() for method, op in item.items()
     ]
     assert len(operations) >= 30
     for path, method, op in operations:
