@@ -82,3 +82,19 @@ def test_organizations_of_a_user_with_their_roles(api, user):
 
 def test_organizations_of_an_unknown_user_is_404(api, db):
     assert api.get("/api/users/nosuchuser12/organizations").status_code == 404
+
+
+def test_sso_identities_only_on_request(api, user):
+    from users.models import SsoIdentity
+
+    SsoIdentity.objects.create(
+        user=user, issuer="https://idp.example.com", identity_id="u-1", connector_id="okta"
+    )
+    assert "ssoIdentities" not in api.get(f"/api/users/{user.pk}").json()
+    data = api.get(f"/api/users/{user.pk}", {"includeSsoIdentities": "true"}).json()
+    [sso] = data["ssoIdentities"]
+    assert (sso["issuer"], sso["identityId"], sso["ssoConnectorId"]) == (
+        "https://idp.example.com",
+        "u-1",
+        "okta",
+    )
