@@ -19,7 +19,6 @@ urlpatterns = [
     path("console/", include("audit.urls")),
     path("healthz", views.health, name="health"),
     path("", include("console.api")),  # /api/... (the Management API; never redirects)
-    path("", include("console.api")),  # /api/... (the Management API; never redirects)
     path("oidc/token", signin_views.token, name="oidc-token"),
 ]
 
