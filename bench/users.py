@@ -6,7 +6,10 @@ then times, in this process and against the configured database:
   a deep page, and keyword searches with their total;
 - the same searches through users.search.search_users, the function behind it;
 - the same searches done the way Django admin does them: an OR of `icontains` over name, id,
-  username, email and phone, then COUNT(*) and the newest 20 rows.
+  username, email and phone, then COUNT(*) and the newest 20 rows;
+- the same searches through the Management API (`GET /api/users?search=%words%` with a bearer
+  token, a full request through django.test.Client like the console's): median <= 25 ms and
+  within 1.5x the console's table request for the same words.
 
 Times are milliseconds of server time (median and p95 of --runs, after --warmups). The targets
 come from docs/performance.md; a missed target prints FAIL but the exit status stays 0.
@@ -23,6 +26,10 @@ from urllib.parse import urlencode
 
 FIRST_PAGE_TARGET_MS = 10.0
 SEARCH_TARGET_MS = 20.0
+API_SEARCH_TARGET_MS = 25.0  # median; and within API_CONSOLE_RATIO of the console's request
+API_CONSOLE_RATIO = 1.5
+API_URL = "/api/users"
+BENCH_APP = "bench-m2m"
 SPEEDUP_TARGET = 100.0
 CONSOLE_URL = "/console/users"
 BENCH_ADMIN = "bench_admin"
@@ -215,6 +222,18 @@ def measure(args) -> list[Row]:
 
         return run
 
+    api_headers = {"Authorization": f"Bearer {_api_token()}"}
+
+    def api_get(search):
+        url = API_URL + "?" + urlencode({"search": f"%{search}%"})
+
+        def run():
+            response = client.get(url, headers=api_headers, secure=True)
+            if response.status_code != 200:
+                raise SystemExit(f"GET {url} answered {response.status_code}")
+
+        return run
+
     runs = {"runs": args.runs, "warmups": args.warmups}
     rows = [
         Row("console: first page", timed(get(), **runs), FIRST_PAGE_TARGET_MS),
@@ -252,6 +271,14 @@ def measure(args) -> list[Row]:
             hits=hits,
         )
         rows.append(ours)
+        console_row = rows[-2]
+        api_row = Row(
+            f"api: search {quoted}",
+            timed(api_get(search), **runs),
+            hits=hits,
+        )
+        api_row.note = _api_verdict(api_row, console_row)
+        rows.append(api_row)
         if args.admin_runs > 0:
             admin = admin_way(search)
             exact = admin()
@@ -273,6 +300,32 @@ def measure(args) -> list[Row]:
         Row("(new database connection)", timed(reconnect, **runs), note="not in the figures above")
     )
     return rows
+
+
+def _api_token() -> str:
+    """A Management API token for the bench's M2M application (made on first use)."""
+    from audit.recorder import Origin
+    from signin.management import grant_management_access, issue_access_token
+    from users import access_services
+    from users.models import Application
+
+    origin = Origin.system("bench")
+    app = Application.objects.filter(name=BENCH_APP).first()
+    if app is None:
+        app = access_services.create_application(
+            origin=origin, name=BENCH_APP, type=Application.Type.MACHINE_TO_MACHINE
+        )
+    grant_management_access(app, origin=origin)
+    return issue_access_token(app)[0]
+
+
+def _api_verdict(api_row: Row, console_row: Row) -> str:
+    ratio = api_row.median / console_row.median
+    ok = api_row.median <= API_SEARCH_TARGET_MS and ratio <= API_CONSOLE_RATIO
+    return (
+        f"{'PASS' if ok else 'FAIL'}: median <= {API_SEARCH_TARGET_MS:g} ms, "
+        f"{ratio:.2f}x the console (<= {API_CONSOLE_RATIO}x)"
+    )
 
 
 def report(rows: list[Row], args):

@@ -62,10 +62,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the Management API's docs page (Swagger UI) from static, not a CDN
     "oauth2_provider",
     "console",
     "users",
     "audit",
+    "signin",
 ]
 
 MIDDLEWARE = [
@@ -153,13 +155,28 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # signin/: our checks on top of oauth2_provider's, and 256-bit random access tokens.
+    "OAUTH2_VALIDATOR_CLASS": "signin.validators.GatehouseValidator",
+    "ACCESS_TOKEN_GENERATOR": "signin.tokens.generate_access_token",
 }
+# The Management API: the resource indicator its tokens are issued for (Logto's for self-hosted
+# OSS, so its clients work unchanged) and how long a machine-to-machine token lives.
+MANAGEMENT_API_INDICATOR = os.environ.get(
+    "MANAGEMENT_API_INDICATOR", "https://default.logto.app/api"
+)
+MANAGEMENT_API_TOKEN_SECONDS = _env_int("MANAGEMENT_API_TOKEN_SECONDS", 3600)
 
 PASSWORD_HASHERS = [
     "users.hashers.TunedArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
+    # Digests imported through the Management API: verified once, then re-hashed with Argon2id.
+    "users.hashers.ImportedBcryptPasswordHasher",
+    "users.hashers.ImportedSHA256PasswordHasher",
+    "users.hashers.ImportedSHA1PasswordHasher",
+    "users.hashers.ImportedMD5PasswordHasher",
+    "users.hashers.ImportedLegacyPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from console import views
+from signin import views as signin_views
 
 console_patterns = (
     [
@@ -19,6 +20,8 @@ urlpatterns = [
     path("console/", include("users.staff_urls")),
     path("healthz", views.health, name="health"),
     path("readyz", views.readiness, name="readiness"),
+    path("", include("console.api")),  # /api/... (the Management API; never redirects)
+    path("oidc/token", signin_views.token, name="oidc-token"),
 ]
 
 handler500 = "console.views.server_error"

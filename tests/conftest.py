@@ -59,3 +59,22 @@ def subject(db):
     )
     Identity.objects.create(user=user, target="github", external_user_id="1234")
     return user
+
+
+@pytest.fixture(autouse=True)
+def management_api_seed(request):
+    """Every test with a database sees what migration 0005 seeds (the Management API resource,
+    scope `all`, the "Management API access" role), as production does: a transactional test
+    flushes the database, which would otherwise remove them for the tests after it."""
+    if "_django_db_helper" not in request.fixturenames and not request.node.get_closest_marker(
+        "django_db"
+    ):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("_django_db_helper")
+    importlib.import_module("users.migrations.0008_application_roles").seed_management_api(
+        apps, None
+    )

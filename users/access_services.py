@@ -17,6 +17,9 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
+from django.utils import timezone
+from oauth2_provider.generators import generate_client_secret
+from oauth2_provider.models import get_access_token_model
 
 from audit.recorder import Origin, record
 from users import profile_rules
@@ -24,6 +27,7 @@ from users.errors import GuardError, ServiceError
 from users.models import (
     ApiResource,
     Application,
+    ApplicationRole,
     Membership,
     Organization,
     OrganizationRole,
@@ -773,8 +777,8 @@ def create_application(
 ) -> Application:
     """Register an application; its type decides the OAuth client type and grant.
 
-    A confidential client gets a random secret that is stored hashed and shown nowhere: issuing
-    credentials someone can use is the Management API's business.
+    A confidential client gets a random secret, stored hashed. Its value is on the returned
+    instance as `new_client_secret` (in memory only) for the one response that shows it.
     """
     if type not in Application.Type.values:
         raise _error("type", "Choose an application type.")
@@ -783,12 +787,16 @@ def create_application(
     )
     client_type, grant = Application.OAUTH_CLIENT[type]
     app = Application(type=type, client_type=client_type, authorization_grant_type=grant, **values)
-    if client_type == Application.CLIENT_PUBLIC:
+    secret = ""
+    if client_type == Application.CLIENT_CONFIDENTIAL:
+        secret = app.client_secret = generate_client_secret()
+    else:
         app.client_secret = ""
     _check_oauth_rules(app)
     with transaction.atomic():
-        app.save(force_insert=True)
+        app.save(force_insert=True)  # hashes client_secret (oauth2_provider's field)
         record("Application.Create", origin=origin, payload={"application": _app_snapshot(app)})
+    app.new_client_secret = secret
     return app
 
 
@@ -831,3 +839,98 @@ def delete_application(app: Application, *, origin: Origin) -> int:
         app.delete()  # users: one UPDATE ... SET application_id = NULL
         record("Application.Delete", origin=origin, payload=payload)
     return user_count
+
+
+def rotate_application_secret(app: Application, *, origin: Origin) -> str:
+    """Give a confidential application a new secret and return it (shown once, stored hashed).
+
+    The old secret stops working, and so does every access token issued before: they are deleted
+    here, and the token check refuses any issued before `secret_rotated_at` whatever happens.
+    """
+    if app.client_type != Application.CLIENT_CONFIDENTIAL:
+        raise ValidationError(
+            "This application has no secret: it is a public client.", code="invalid_client_type"
+        )
+    secret = generate_client_secret()
+    with transaction.atomic():
+        app = Application.objects.select_for_update().get(pk=app.pk)
+        app.client_secret = secret
+        app.secret_rotated_at = timezone.now()
+        app.save(update_fields=["client_secret", "secret_rotated_at", "updated"])
+        revoked, _ = get_access_token_model().objects.filter(application=app).delete()
+        record(
+            "Application.Secret.Rotate",
+            origin=origin,
+            payload={"application": _ref(app), "revokedTokens": revoked},
+        )
+    return secret
+
+
+# --- An application's (machine-to-machine) roles -----------------------------------------
+
+
+def assign_application_roles(
+    app: Application, roles: Iterable[Role], *, origin: Origin
+) -> list[Role]:
+    """Give a machine-to-machine application these machine-to-machine roles; those it holds
+    already are skipped. Returns the new ones. The application row is locked, so concurrent
+    requests for one role add one row and one audit entry."""
+    roles = list(dict.fromkeys(roles))
+    if not app.is_machine_to_machine:
+        raise ValidationError(
+            "Only machine-to-machine applications hold roles.", code="invalid_application_type"
+        )
+    for role in roles:
+        if role.type != Role.Type.MACHINE_TO_MACHINE:
+            raise ValidationError(
+                f"“{role.name}” is a user role: only machine-to-machine roles can be given to "
+                "applications.",
+                code="invalid_role_type",
+            )
+    if not roles:
+        return []
+    with transaction.atomic():
+        app = Application.objects.select_for_update().get(pk=app.pk)
+        have = set(
+            ApplicationRole.objects.filter(application=app).values_list("role_id", flat=True)
+        )
+        new = [r for r in roles if r.pk not in have]
+        if not new:
+            return []
+        try:
+            with transaction.atomic():
+                ApplicationRole.objects.bulk_create(
+                    [ApplicationRole(application=app, role=r) for r in new], ignore_conflicts=True
+                )
+        except IntegrityError:
+            raise ValidationError(
+                "One of these roles was just deleted. Reload and try again.", code="stale"
+            ) from None
+        record(
+            "Application.Roles.Assign",
+            origin=origin,
+            payload={
+                "application": _ref(app),
+                "added": [{**_ref(r), "type": r.type} for r in new],
+                "roleCount": {"old": len(have), "new": len(have) + len(new)},
+            },
+        )
+    return new
+
+
+def remove_application_role(app: Application, role: Role, *, origin: Origin) -> bool:
+    """Take a role from an application; False if it did not hold it. Its access tokens are
+    deleted (a new one carries only what the remaining roles grant); the token check would
+    refuse them anyway once no role grants their scope."""
+    with transaction.atomic():
+        app = Application.objects.select_for_update().get(pk=app.pk)
+        deleted, _ = ApplicationRole.objects.filter(application=app, role=role).delete()
+        if not deleted:
+            return False
+        revoked, _ = get_access_token_model().objects.filter(application=app).delete()
+        record(
+            "Application.Roles.Remove",
+            origin=origin,
+            payload={"application": _ref(app), "removed": _ref(role), "revokedTokens": revoked},
+        )
+    return True

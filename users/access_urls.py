@@ -75,4 +75,19 @@ urlpatterns = [
         access.application_delete,
         name="application-delete",
     ),
+    path(
+        "applications/<str:application_id>/rotate-secret",
+        access.application_rotate_secret,
+        name="application-rotate-secret",
+    ),
+    path(
+        "applications/<str:application_id>/roles/assign",
+        access.application_roles_assign,
+        name="application-roles-assign",
+    ),
+    path(
+        "applications/<str:application_id>/roles/<str:role_id>/remove",
+        access.application_role_remove,
+        name="application-role-remove",
+    ),
 ]

@@ -10,8 +10,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import DateTimeField, F, Func, Lookup, QuerySet, TextField, Value
+from django.db import DataError, OperationalError, connection, transaction
+from django.db.models import DateTimeField, F, Func, Lookup, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 
 from users import sqlite_fts
@@ -103,8 +103,12 @@ def search_users(
     page: int = 1,
     page_size: int = DEFAULT_PAGE_SIZE,
     queryset: QuerySet | None = None,
+    clamp_page: bool = True,
 ) -> UserPage:
-    """One page of users, newest first, matching every term of `search`."""
+    """One page of users, newest first, matching every term of `search`.
+
+    `clamp_page=False` (the API): a page past the end is empty instead of the last page.
+    """
     terms = parse_terms(search)
     base = queryset if queryset is not None else User.objects.all()
     base = base.select_related("application")
@@ -131,7 +135,8 @@ def search_users(
     last_page = None
     if kind == Total.EXACT:
         last_page = max(1, math.ceil(total / page_size))
-        page = min(page, last_page)
+        if clamp_page:
+            page = min(page, last_page)
     offset = (page - 1) * page_size
     window = slice(offset, offset + page_size + 1)
     if offset and not terms:
@@ -244,3 +249,237 @@ def _planner_estimate(table: str) -> int:
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
         row = cursor.fetchone()
     return int(row[0]) if row and row[0] and row[0] > 0 else -1
+
+
+# --- Per-field search: the Management API's grammar (spec §5.2) -----------------------------
+# `search`, `search.<field>`, `mode[.<field>]`, `joint`, `isCaseSensitive` become a FieldQuery;
+# field_condition() turns it into one Q. A general `%keyword%` search in the default mode is the
+# console's keyword search (same words, same users, same index), so the two doors agree.
+
+USER_SEARCH_FIELDS = {
+    "id": "id",
+    "primary_email": "primary_email",
+    "primary_phone": "primary_phone",
+    "username": "username",
+    "name": "name",
+}
+SEARCH_MODES = ("exact", "like", "similar_to", "posix")
+MAX_PATTERN_LENGTH = 256
+SEARCH_TIMEOUT_MS = 2_000  # bounds a posix / similar_to / like scan on PostgreSQL
+_WILDCARD = r"[\s\S]"  # "any character", newlines included, in both PostgreSQL and Python
+
+
+class InvalidSearch(ValueError):
+    """A search the API refuses with 400 `request.invalid_input`."""
+
+
+@dataclass(frozen=True)
+class FieldGroup:
+    fields: tuple[str, ...]  # model fields, OR-ed
+    values: tuple[str, ...]
+    mode: str
+
+
+@dataclass(frozen=True)
+class FieldQuery:
+    groups: tuple[FieldGroup, ...] = ()
+    joint: str = "or"
+    case_sensitive: bool = False
+    general: FieldGroup | None = None  # the `search=` group, also in `groups`
+
+    def console_keyword(self) -> str | None:
+        """The console keyword when the general group is `%words%` in like mode, ignoring case."""
+        group = self.general
+        if group is None or group.mode != "like" or self.case_sensitive or len(group.values) != 1:
+            return None
+        value = group.values[0]
+        inner = value[1:-1]
+        if len(value) < 3 or value[0] != "%" or value[-1] != "%" or not inner.strip():
+            return None
+        if any(c in inner for c in "%\\"):
+            return None
+        return inner
+
+
+def _camel_to_snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def parse_field_query(params: list[tuple[str, str]], fields: dict[str, str]) -> FieldQuery:
+    """Logto's search parameters (already unwrapped from `search_params[...]`) -> FieldQuery."""
+    values: dict[str | None, list[str]] = {}
+    modes: dict[str | None, str] = {}
+    joint, case_sensitive = "or", False
+    for key, value in params:
+        head, _, rest = key.partition(".")
+        if head == "search":
+            field = _search_field(rest, fields) if rest else None
+            if value == "":
+                raise InvalidSearch(f"The value of {key} is empty.")
+            values.setdefault(field, []).append(value)
+        elif head == "mode":
+            field = _search_field(rest, fields) if rest else None
+            if value not in SEARCH_MODES:
+                raise InvalidSearch(
+                    f"Unknown search mode {value[:40]!r}: use {', '.join(SEARCH_MODES)}."
+                )
+            modes[field] = value
+        elif key in ("joint", "jointMode"):
+            if value not in ("or", "and"):
+                raise InvalidSearch("joint must be or or and.")
+            joint = value
+        elif key == "isCaseSensitive":
+            case_sensitive = value.strip().lower() in {"1", "true", "y", "yes", "yep", "yeah"}
+    groups, general = [], None
+    for field, field_values in values.items():
+        mode = modes.get(field, modes.get(None, "like"))
+        if mode != "exact" and len(field_values) > 1:
+            raise InvalidSearch(f"Only exact mode takes several values (got {mode}).")
+        if mode == "similar_to" and not case_sensitive:
+            raise InvalidSearch("similar_to mode needs isCaseSensitive=true.")
+        for value in field_values:
+            _check_pattern(value, mode)
+        columns = tuple(fields.values()) if field is None else (fields[field],)
+        group = FieldGroup(columns, tuple(field_values), mode)
+        groups.append(group)
+        if field is None:
+            general = group
+    return FieldQuery(tuple(groups), joint, case_sensitive, general)
+
+
+def _search_field(name: str, fields: dict[str, str]) -> str:
+    if "." in name:
+        raise InvalidSearch(f"Nested search fields are not supported: {name[:60]!r}.")
+    snake = _camel_to_snake(name)
+    if snake not in fields:
+        raise InvalidSearch(f"Unknown search field {name[:60]!r}: use {', '.join(fields)}.")
+    return snake
+
+
+def _check_pattern(value: str, mode: str) -> None:
+    if len(value) > MAX_PATTERN_LENGTH:
+        raise InvalidSearch(f"Search values are at most {MAX_PATTERN_LENGTH} characters.")
+    if "\x00" in value:
+        raise InvalidSearch("Search values cannot contain NUL characters.")
+    if mode == "posix":
+        try:
+            re.compile(value)
+        except (re.error, RecursionError, OverflowError) as error:
+            raise InvalidSearch(f"Invalid regular expression: {error}.") from None
+
+
+def like_to_regex(pattern: str) -> str:
+    """A LIKE pattern (% any run, _ any character, backslash escapes) as an anchored regex."""
+    out, chars = [], iter(pattern)
+    for char in chars:
+        if char == "\\":
+            out.append(re.escape(next(chars, "\\")))
+        elif char == "%":
+            out.append(_WILDCARD + "*")
+        elif char == "_":
+            out.append(_WILDCARD)
+        else:
+            out.append(re.escape(char))
+    return "^" + "".join(out) + "$"
+
+
+def similar_to_regex(pattern: str) -> str:
+    """SQL SIMILAR TO as a regex: % and _ are wildcards, | * + ? {} () [] keep their meaning."""
+    out, chars = [], iter(pattern)
+    for char in chars:
+        if char == "\\":
+            out.append(re.escape(next(chars, "\\")))
+        elif char == "%":
+            out.append(_WILDCARD + "*")
+        elif char == "_":
+            out.append(_WILDCARD)
+        elif char in "|*+?{}()[]":
+            out.append(char)
+        else:
+            out.append(re.escape(char))
+    regex = "^(?:" + "".join(out) + ")$"
+    try:
+        re.compile(regex)
+    except re.error as error:
+        raise InvalidSearch(f"Invalid similar_to pattern: {error}.") from None
+    return regex
+
+
+def _group_condition(group: FieldGroup, case_sensitive: bool) -> Q:
+    condition = Q()
+    for column in group.fields:
+        for value in group.values:
+            if group.mode == "exact":
+                lookup = {column: value} if case_sensitive else {f"{column}__iexact": value}
+            else:
+                regex = {
+                    "like": like_to_regex,
+                    "similar_to": similar_to_regex,
+                    "posix": lambda v: v,
+                }[group.mode](value)
+                suffix = "regex" if case_sensitive else "iregex"
+                lookup = {f"{column}__{suffix}": regex}
+            condition |= Q(**lookup)
+    return condition
+
+
+def field_condition(query: FieldQuery, *, skip_general: bool = False) -> Q:
+    """One Q for the whole query: each group parenthesised, groups joined by `joint`."""
+    parts = [
+        _group_condition(g, query.case_sensitive)
+        for g in query.groups
+        if not (skip_general and g is query.general)
+    ]
+    if not parts:
+        return Q()
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = (combined & part) if query.joint == "and" else (combined | part)
+    return combined
+
+
+def api_search_users(
+    query: FieldQuery, *, page: int, page_size: int, queryset: QuerySet | None = None
+) -> UserPage:
+    """The Management API's GET /api/users: the console's keyword search for `%words%`, the
+    per-field conditions for the rest; evaluated under a statement timeout on PostgreSQL."""
+    keyword = query.console_keyword()
+    others = [g for g in query.groups if g is not query.general]
+    if keyword is not None and (query.joint == "and" or not others):
+        condition = field_condition(query, skip_general=True)
+        if queryset is not None or others:
+            queryset = (queryset if queryset is not None else User.objects.all()).filter(condition)
+        run = lambda: search_users(  # noqa: E731
+            keyword, page=page, page_size=page_size, queryset=queryset, clamp_page=False
+        )
+        if not others:
+            return run()  # the console's own query: its cost is bounded by design, no timeout
+    else:
+        base = queryset if queryset is not None else User.objects.all()
+        if query.groups:
+            base = base.filter(field_condition(query))
+        run = lambda: search_users(  # noqa: E731
+            "", page=page, page_size=page_size, queryset=base, clamp_page=False
+        )
+    return bounded(run)
+
+
+def bounded(run, timeout_ms: int = SEARCH_TIMEOUT_MS):
+    """Run a query with a statement timeout (PostgreSQL); a bad or too costly pattern is an
+    InvalidSearch, never a 500."""
+    if connection.vendor != "postgresql":
+        try:
+            return run()
+        except OperationalError as error:  # a REGEXP the database could not run
+            raise InvalidSearch(f"The search could not run: {error}.") from None
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {int(timeout_ms)}")
+            return run()
+    except DataError as error:
+        raise InvalidSearch(f"Invalid search pattern: {str(error).splitlines()[0]}.") from None
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", "") == "57014":  # query_canceled
+            raise InvalidSearch("The search took too long: use a more selective pattern.") from None
+        raise

@@ -530,3 +530,196 @@ def delete_personal_access_token(token: PersonalAccessToken, *, origin: Origin) 
         name = token.name
         token.delete()
         record("User.PersonalAccessToken.Delete", origin=origin, user=user, payload={"name": name})
+
+
+# --- Management API verbs ----------------------------------------------------------------
+# What the API needs beyond the console's verbs. Same rules: validate, one transaction, one
+# audit row, nothing to do -> nothing written.
+
+
+def create_user_with_details(
+    *,
+    origin: Origin,
+    username=None,
+    primary_email=None,
+    primary_phone=None,
+    password: str | None = None,
+    password_digest: str | None = None,
+    password_algorithm: str | None = None,
+    **details,
+) -> User:
+    """Create a user with profile details and a password or an imported digest (the API's
+    POST /api/users). `details`: name, avatar, custom_data, profile. ImportedDigestError for a
+    digest that cannot be imported."""
+    from users.hashers import encode_imported_digest
+
+    encoded = None
+    if password_digest is not None:
+        encoded = encode_imported_digest(password_digest, password_algorithm)
+    if password:
+        validate_typed_password(
+            password,
+            User(username=username, primary_email=primary_email, name=details.get("name") or ""),
+        )
+    identifiers = normalize_identifiers(
+        {"username": username, "primary_email": primary_email, "primary_phone": primary_phone}
+    )
+    cleaned = profile_rules.clean_profile_values(details)
+    if not any(identifiers.values()):
+        raise ValidationError(
+            "Enter at least one of email, phone or username.", code="identifier_required"
+        )
+    if conflicts := find_identifier_conflicts(identifiers):
+        raise ValidationError(conflicts)
+    user = User(**identifiers, **cleaned)
+    if password:
+        user.set_password(password)
+    elif encoded:
+        user.password = encoded
+    else:
+        user.set_unusable_password()
+    if password or encoded:
+        user.password_updated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            user.save(force_insert=True)
+            record(
+                "User.Create",
+                origin=origin,
+                user=user,
+                payload={
+                    "username": user.username,
+                    "primaryEmail": user.primary_email,
+                    "primaryPhone": user.primary_phone,
+                    "name": user.name,
+                    "hasPassword": bool(password or encoded),
+                    "passwordAlgorithm": password_algorithm if encoded else None,
+                },
+            )
+    except IntegrityError:
+        if conflicts := find_identifier_conflicts(identifiers):
+            raise ValidationError(conflicts) from None
+        raise
+    return user
+
+
+def update_user(
+    user: User, *, origin: Origin, identifiers: dict, details: dict, expected_updated_at=None
+) -> User:
+    """Identifiers and profile details in one transaction (the API's PATCH /api/users/:id).
+
+    A program asked explicitly, so clearing every identifier needs no second confirmation.
+    """
+    with transaction.atomic():
+        if identifiers:
+            user = update_identifiers(
+                user,
+                origin=origin,
+                expected_updated_at=expected_updated_at,
+                confirm_lockout=True,
+                **identifiers,
+            )
+            expected_updated_at = None
+        if details:
+            user = update_profile(
+                user, origin=origin, expected_updated_at=expected_updated_at, **details
+            )
+    return user
+
+
+def merge_user_data(user: User, *, origin: Origin, field: str, values: dict) -> User:
+    """Shallow-merge `values` into custom_data or profile (top-level keys replaced), under a lock
+    so concurrent merges never lose each other's keys."""
+    if field not in ("custom_data", "profile"):
+        raise ValueError(field)
+    with transaction.atomic():
+        locked = lock_for_change(user, origin).user
+        merged = {**(getattr(locked, field) or {}), **values}
+        return update_profile(locked, origin=origin, **{field: merged})
+
+
+def verify_password(user: User, password: str) -> bool:
+    """Whether `password` is the user's; an imported or older hash is upgraded on success."""
+    if not user.has_usable_password():
+        from django.contrib.auth.hashers import make_password
+
+        make_password(password)  # the same time as a real check: no "has a password" oracle
+        return False
+    return user.check_password(password)
+
+
+def set_password_expired(user: User, *, origin: Origin, expired: bool) -> User:
+    """Require (or stop requiring) a new password at the next sign-in."""
+    with transaction.atomic():
+        user, actor = lock_for_change(user, origin)
+        if user.is_password_expired == expired:
+            return user
+        _guard_staff_target(actor, user)
+        user.is_password_expired = expired
+        user.save(update_fields=["is_password_expired", "updated_at"])
+        record("User.Password.Expire", origin=origin, user=user, payload={"isExpired": expired})
+    return user
+
+
+IDENTITY_TARGET_MAX = 64
+IDENTITY_USER_ID_MAX = 256
+
+
+def set_identity(
+    user: User, *, origin: Origin, target: str, external_user_id: str, details: dict | None = None
+) -> bool:
+    """Link (or replace) the user's social identity for `target`; True if it was new."""
+    errors = {}
+    if not target or len(target) > IDENTITY_TARGET_MAX or "\x00" in target:
+        errors["target"] = [ValidationError("Enter a target of 1 to 64 characters.")]
+    if not external_user_id or len(external_user_id) > IDENTITY_USER_ID_MAX:
+        errors["user_id"] = [ValidationError("Enter a user id of 1 to 256 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    details = profile_rules.clean_custom_data(details or {})
+    with transaction.atomic():
+        user, actor = lock_for_change(user, origin)
+        _guard_staff_target(actor, user)
+        taken = Identity.objects.filter(target=target, external_user_id=external_user_id).exclude(
+            user=user
+        )
+        if taken.exists():
+            raise ValidationError(
+                {"identity": [ValidationError("Another user has this identity.", code="unique")]}
+            )
+        identity = Identity.objects.filter(user=user, target=target).first()
+        created = identity is None
+        old = None if created else identity.external_user_id
+        if created:
+            identity = Identity(user=user, target=target)
+        identity.external_user_id = external_user_id
+        identity.details = details
+        try:
+            with transaction.atomic():
+                identity.save()
+        except IntegrityError:
+            raise ValidationError(
+                {"identity": [ValidationError("Another user has this identity.", code="unique")]}
+            ) from None
+        record(
+            "User.Identity.Set",
+            origin=origin,
+            user=user,
+            payload={"target": target, "externalUserId": {"old": old, "new": external_user_id}},
+        )
+    return created
+
+
+def replace_roles(user: User, roles, *, origin: Origin) -> None:
+    """Make the user's roles exactly `roles` (the API's PUT /api/users/:id/roles)."""
+    from users import access_services
+    from users.models import UserRole
+
+    roles = list(dict.fromkeys(roles))
+    with transaction.atomic():
+        user = lock_for_change(user, origin).user
+        access_services.assign_roles(user, roles, origin=origin)
+        keep = {r.pk for r in roles}
+        for assignment in UserRole.objects.filter(user=user).select_related("role"):
+            if assignment.role_id not in keep:
+                access_services.remove_role(user, assignment.role, origin=origin)

@@ -55,7 +55,9 @@ def test_viewers_and_editors_get_403_on_every_change_and_nothing_changes(staff_c
     assert not outsider.is_staff
     assert not staff.find_by_identifier("sneaky")
     assert changes.count() == logs
-    assert Log.objects.filter(key="Console.Refused").count() == len(posts)  # each refusal is recorded
+    assert Log.objects.filter(key="Console.Refused").count() == len(
+        posts
+    )  # each refusal is recorded
 
 
 def test_non_staff_users_get_403(client, end_user):

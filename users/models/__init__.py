@@ -9,7 +9,7 @@ from users.models.access import (
     Scope,
     UserRole,
 )
-from users.models.applications import Application
+from users.models.applications import Application, ApplicationRole
 from users.models.credentials import Identity, MfaFactor, PersonalAccessToken, SsoIdentity
 from users.models.sessions import UserSession
 from users.models.user import User, UserManager, build_search_text
@@ -17,6 +17,7 @@ from users.models.user import User, UserManager, build_search_text
 __all__ = [
     "ApiResource",
     "Application",
+    "ApplicationRole",
     "Identity",
     "Membership",
     "MfaFactor",

@@ -1,14 +1,17 @@
 from django.db import models
+from django.utils import timezone
 from oauth2_provider.models import AbstractApplication
 
 from users.ids import generate_long_id
+from users.models.access import Role
 
 
 class Application(AbstractApplication):
     """An OAuth 2.0 / OIDC client users sign in through ("From application").
 
     Its `type` (Logto's) decides the OAuth client type and grant; `created` is the creation time.
-    Client secrets are generated and hashed by oauth2_provider and never shown by the console.
+    Client secrets are hashed by oauth2_provider on save; the console shows a new one once (at
+    creation and rotation). `secret_rotated_at`: access tokens issued before it are dead.
     """
 
     class Type(models.TextChoices):
@@ -37,6 +40,10 @@ class Application(AbstractApplication):
     id = models.CharField(primary_key=True, max_length=21, default=generate_long_id, editable=False)
     type = models.CharField(max_length=32, choices=Type.choices, default=Type.TRADITIONAL)
     description = models.TextField(blank=True, default="")
+    secret_rotated_at = models.DateTimeField(null=True, blank=True)
+    roles = models.ManyToManyField(
+        Role, through="ApplicationRole", related_name="applications", blank=True
+    )
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
@@ -63,3 +70,30 @@ class Application(AbstractApplication):
     def signs_users_in(self):
         """Whether users sign in through it (so it needs redirect URIs)."""
         return not self.is_machine_to_machine
+
+
+class ApplicationRole(models.Model):
+    """A machine-to-machine role given to a machine-to-machine application; one row per pair."""
+
+    id = models.CharField(primary_key=True, max_length=21, default=generate_long_id, editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="role_assignments", db_index=False
+    )
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="application_assignments", db_index=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "application role"
+        indexes = [models.Index(fields=["role"], name="application_role_role")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "role"],
+                name="application_role_unique",
+                violation_error_code="unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application_id} · {self.role_id}"

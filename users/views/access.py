@@ -17,6 +17,8 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
@@ -41,6 +43,7 @@ from users.errors import ServiceError
 from users.models import (
     ApiResource,
     Application,
+    ApplicationRole,
     Membership,
     Organization,
     OrganizationRole,
@@ -920,20 +923,40 @@ def application_list(request):
     )
 
 
+SECRET_TEMPLATE = "access/application_secret.html"
+
+
+@sensitive_variables("secret", "context")
+def _show_secret(request, app, secret, *, heading):
+    """The one response that shows a client secret (the view is never_cache; the dialog is
+    hx-history="false" and console.js removes it when it closes)."""
+    context = {"application": app, "secret": secret, "heading": heading}
+    return _render(request, SECRET_TEMPLATE, "application-secret", context)
+
+
+def _created(request, app):
+    if app.is_machine_to_machine:
+        messages.success(request, f"Application “{app.name}” created.")
+        return _show_secret(request, app, app.new_client_secret, heading="Application created")
+    return _go(
+        request,
+        f"Application “{app.name}” created.",
+        reverse("access:application-detail", args=[app.pk]),
+    )
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 @permission_required("users.add_application", raise_exception=True)
 @vary_on_headers("HX-Request")
 def application_new(request):
+    """Create an application; a machine-to-machine one's client secret is shown this once."""
     form = ApplicationForm(_posted(request))
     return _edit(
         request,
         form,
         lambda data: access_services.create_application(origin=_origin(request), **data),
-        done=lambda app: _go(
-            request,
-            f"Application “{app.name}” created.",
-            reverse("access:application-detail", args=[app.pk]),
-        ),
+        done=lambda app: _created(request, app),
         dialog={
             "title": "Create application",
             "url": reverse("access:application-new"),
@@ -949,6 +972,8 @@ def application_detail(request, application_id):
     application = get_object_or_404(Application, pk=application_id)
     users = access_search.count_capped(User.objects.filter(application=application))
     context = {"application": application, "users": _count_text(users, "user", "users")}
+    if application.is_machine_to_machine:
+        context["roles"] = list(application.roles.order_by("name", "id"))
     return render(request, "access/application_detail.html", context)
 
 
@@ -1003,5 +1028,109 @@ def application_delete(request, application_id):
             "url": reverse("access:application-delete", args=[application.pk]),
             "button": "Delete application",
             "cancel": reverse("access:application-detail", args=[application.pk]),
+        },
+    )
+
+
+def _m2m_application_or_404(application_id) -> Application:
+    return get_object_or_404(
+        Application, pk=application_id, type=Application.Type.MACHINE_TO_MACHINE
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required("users.change_application", raise_exception=True)
+@vary_on_headers("HX-Request")
+def application_rotate_secret(request, application_id):
+    """Confirm, then give the application a new client secret, shown this once."""
+    application = _m2m_application_or_404(application_id)
+    detail = reverse("access:application-detail", args=[application.pk])
+    if request.method == "POST":
+        secret = access_services.rotate_application_secret(application, origin=_origin(request))
+        return _show_secret(request, application, secret, heading="New client secret")
+    return _confirm(
+        request,
+        title="Rotate client secret",
+        text=f"Give “{application.name}” a new client secret? The current one stops working "
+        "at once, and so does every access token issued with it.",
+        consequences=["The new secret is shown once: copy it into the program that uses it."],
+        url=reverse("access:application-rotate-secret", args=[application.pk]),
+        button="Rotate secret",
+        cancel=detail,
+    )
+
+
+def _assignable_application_roles(application, limit=200):
+    """Machine-to-machine roles the application does not hold (they are few; `limit` caps)."""
+    held = ApplicationRole.objects.filter(application=application).values("role_id")
+    rows = list(
+        Role.objects.filter(type=Role.Type.MACHINE_TO_MACHINE)
+        .exclude(pk__in=held)
+        .order_by("name", "id")[: limit + 1]
+    )
+    return rows[:limit], len(rows) > limit
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("users.change_application", raise_exception=True)
+@vary_on_headers("HX-Request")
+def application_roles_assign(request, application_id):
+    """Assign machine-to-machine roles to a machine-to-machine application."""
+    application = _m2m_application_or_404(application_id)
+    detail = reverse("access:application-detail", args=[application.pk])
+    status, selected = HTTPStatus.OK, set()
+    if request.method == "POST":
+        form = AssignRolesForm(request.POST)
+        status = HTTPStatus.BAD_REQUEST
+        if form.is_valid():
+            roles = form.cleaned_data["roles"]
+            added, status = _call(
+                form,
+                lambda: access_services.assign_application_roles(
+                    application, roles, origin=_origin(request)
+                ),
+            )
+            if status == HTTPStatus.OK:
+                message = (
+                    f"Assigned {len(added)} role{'' if len(added) == 1 else 's'}."
+                    if added
+                    else "The application already had these roles."
+                )
+                return _reload(request, message, detail)
+        selected = {r.pk for r in _valid_roles(request.POST.getlist("roles"))}
+    else:
+        form = AssignRolesForm()
+    roles, more = _assignable_application_roles(application)
+    context = {
+        "application": application,
+        "form": form,
+        "roles": roles,
+        "more": more,
+        "selected": selected,
+    }
+    return _render(
+        request, "access/application_roles_assign.html", "assign-roles", context, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("users.change_application", raise_exception=True)
+@vary_on_headers("HX-Request")
+def application_role_remove(request, application_id, role_id):
+    application = _m2m_application_or_404(application_id)
+    role = get_object_or_404(Role, pk=role_id, application_assignments__application=application)
+    detail = reverse("access:application-detail", args=[application.pk])
+    return _delete(
+        request,
+        lambda: access_services.remove_application_role(application, role, origin=_origin(request)),
+        done=lambda _: _reload(request, f"Role “{role.name}” removed.", detail),
+        confirm={
+            "title": "Remove role",
+            "text": f"Remove the role “{role.name}” from “{application.name}”? It loses the "
+            "permissions the role grants at once, and its current access tokens stop working.",
+            "url": reverse("access:application-role-remove", args=[application.pk, role.pk]),
+            "button": "Remove",
+            "cancel": detail,
         },
     )
