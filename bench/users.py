@@ -337,14 +337,14 @@ def report(rows: list[Row], args):
         f"{total:,} users · median / p95 ms over {args.runs} runs after {args.warmups} warm-ups "
         f"(admin way: {args.admin_runs} runs after 1)"
     )
-    header = f"{'case':<46} {'hits':>9} {'median':>8} {'p95':>8}  {'target':<14} result"
+    header = f"{'case':<56} {'hits':>9} {'median':>8} {'p95':>8}  {'target':<14} result"
     print(header)
     print("-" * len(header))
     failed = []
     for row in rows:
         target = f"{row.judge} ≤ {row.target_ms:g} ms" if row.target_ms is not None else ""
         line = (
-            f"{row.label:<46} {row.hits:>9} {row.median:>8.2f} {row.p95:>8.2f}  "
+            f"{row.label:<56} {row.hits:>9} {row.median:>8.2f} {row.p95:>8.2f}  "
             f"{target:<14} {row.verdict}"
         )
         if row.note:

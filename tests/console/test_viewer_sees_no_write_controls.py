@@ -64,6 +64,9 @@ WRITE_ROUTES = {
     "access:application-new",
     "access:application-edit",
     "access:application-delete",
+    "access:application-rotate-secret",
+    "access:application-roles-assign",
+    "access:application-role-remove",
     "members:new",
     "members:grant",
     "members:role",
@@ -169,14 +172,16 @@ def write_controls(body: str) -> list[str]:
 
 
 def console_routes() -> set[str]:
+    """Named routes of the console (and the site root): the API and the OIDC endpoints are not pages."""
     names = set()
 
-    def walk(patterns, namespace=""):
+    def walk(patterns, namespace="", prefix=""):
         for p in patterns:
+            route = prefix + str(p.pattern)
             if isinstance(p, URLResolver):
                 ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
-                walk(p.url_patterns, ns)
-            elif isinstance(p, URLPattern) and p.name:
+                walk(p.url_patterns, ns, route)
+            elif isinstance(p, URLPattern) and p.name and not route.startswith(("api", "oidc")):
                 names.add(namespace + p.name)
 
     walk(get_resolver().url_patterns)
