@@ -27,7 +27,8 @@ class AdminSignInForm(AuthenticationForm):
             if not throttle.reserve_attempt(username, ip):
                 raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
         cleaned = super().clean()
-        throttle.forget_account(username)
+        if username:  # None when the field refused it (NUL, over-long): nothing to forget
+            throttle.forget_account(username)
         return cleaned
 
     def confirm_login_allowed(self, user):
