@@ -3,7 +3,7 @@ from http import HTTPStatus
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
@@ -79,9 +79,12 @@ def readiness(request):
 
 
 def server_error(request):
-    """500 handler; a database outage becomes a 503 that says so, without touching the database."""
+    """500 handler; a database outage becomes a 503 that says so, without touching the database.
+
+    Only a lost or refused connection is an outage. DataError, IntegrityError, ProgrammingError
+    are bugs (or input that should have been refused earlier): a 500, so they get fixed."""
     error = sys.exc_info()[1]
-    unavailable = isinstance(error, DatabaseError)
+    unavailable = isinstance(error, (OperationalError, InterfaceError))
     status = 503 if unavailable else 500
     if request.path.startswith("/api/"):
         code = "database.unavailable" if unavailable else "unexpected_error"

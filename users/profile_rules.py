@@ -3,6 +3,7 @@ the console forms and the API. Errors are keyed by the console's field names."""
 
 import datetime
 import json
+import math
 import re
 import zoneinfo
 from functools import cache
@@ -76,11 +77,14 @@ def clean_url(field, value):
 
 
 def clean_custom_data(value):
-    """A JSON object (dict), at most 32 KiB when serialised and 16 levels deep, no NUL characters."""
+    """A JSON object (dict), at most 32 KiB when serialised and 16 levels deep, no NUL characters,
+    numbers finite (no NaN, Infinity or 1e999: PostgreSQL's jsonb cannot store them)."""
     field = "custom_data"
     if isinstance(value, str):
         try:
-            value = json.loads(value) if value.strip() else {}
+            value = json.loads(value, parse_constant=_refuse_constant) if value.strip() else {}
+        except _NotFinite:
+            raise _not_finite() from None
         except RecursionError:
             raise _error(field, "Custom data is nested too deeply.", "too_deep") from None
         except ValueError as error:
@@ -95,8 +99,10 @@ def clean_custom_data(value):
         raise _error(
             field, f"Custom data may nest at most {CUSTOM_DATA_MAX_DEPTH} levels.", "too_deep"
         )
+    if not _all_finite(value):
+        raise _not_finite()
     try:
-        encoded = json.dumps(value, ensure_ascii=False).encode("utf-8")
+        encoded = json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except (UnicodeEncodeError, ValueError):
         raise _error(field, "Custom data contains characters that are not valid text.") from None
     if len(encoded) > CUSTOM_DATA_MAX_BYTES:
@@ -104,6 +110,38 @@ def clean_custom_data(value):
     if b"\\u0000" in json.dumps(value).encode():
         raise _error(field, "Null characters are not allowed.", "null_character")
     return value
+
+
+class _NotFinite(ValueError):
+    pass
+
+
+def _refuse_constant(name):
+    # json.loads accepts NaN, Infinity and -Infinity, which are not JSON; jsonb refuses them.
+    raise _NotFinite(name)
+
+
+def _not_finite():
+    return _error(
+        "custom_data",
+        "Custom data numbers must be finite: NaN, Infinity and numbers too large to store "
+        "(like 1e999) are not allowed.",
+        "not_finite",
+    )
+
+
+def _all_finite(value) -> bool:
+    """No NaN or infinite float anywhere (1e999 parses as infinity); the depth is already capped."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return False
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def _depth(value, level=1):

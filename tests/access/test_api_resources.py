@@ -49,18 +49,22 @@ def test_it_creates_a_resource_and_opens_it(admin_client):
 
 
 @pytest.mark.parametrize(
-    ("indicator", "message"),
+    ("indicator", "message", "status"),
     [
-        ("https://orders.example.com", "already exists"),
-        ("orders", "Enter an absolute http:// or https:// URL."),
-        ("ftp://orders.example.com", "Enter an absolute http:// or https:// URL."),
-        ("https://orders.example.com/#x", "cannot have a #fragment"),
+        ("https://orders.example.com", "already exists", HTTPStatus.CONFLICT),
+        ("orders", "Enter an absolute http:// or https:// URL.", HTTPStatus.BAD_REQUEST),
+        (
+            "ftp://orders.example.com",
+            "Enter an absolute http:// or https:// URL.",
+            HTTPStatus.BAD_REQUEST,
+        ),
+        ("https://orders.example.com/#x", "cannot have a #fragment", HTTPStatus.BAD_REQUEST),
     ],
 )
-def test_a_bad_or_duplicate_indicator_is_refused(admin_client, indicator, message):
+def test_a_bad_or_duplicate_indicator_is_refused(admin_client, indicator, message, status):
     ApiResourceFactory(indicator="https://orders.example.com")
     response = admin_client.post(NEW, {"name": "Again", "indicator": indicator}, headers=DIALOG)
-    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.status_code == status
     assert message in response.content.decode()
     assert ApiResource.objects.count() == 1
 

@@ -86,7 +86,7 @@ def test_assigning_a_role_twice_keeps_one_row_and_one_audit_entry(admin_client, 
 def test_a_machine_to_machine_role_is_refused_and_nothing_changes(admin_client, subject):
     editor, robot = RoleFactory(name="Editor"), MachineRoleFactory(name="Robot")
     response = admin_client.post(url(subject), {"roles": [editor.id, robot.id]}, headers=DIALOG)
-    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.status_code == HTTPStatus.BAD_REQUEST
     body = response.content.decode()
     assert "machine-to-machine role: only user roles can be given to users" in body
     assert body.lstrip().startswith('<dialog class="modal" id="assign-roles"')

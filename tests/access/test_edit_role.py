@@ -64,7 +64,7 @@ def test_a_type_in_the_post_is_ignored(admin_client, role):
 def test_a_name_taken_by_another_role_is_refused(admin_client, role):
     RoleFactory(name="Manager")
     response = admin_client.post(url(role), {"name": "manager"}, headers=DIALOG)
-    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.status_code == HTTPStatus.CONFLICT
     assert "already exists" in response.content.decode()
     role.refresh_from_db()
     assert role.name == "Clerk"

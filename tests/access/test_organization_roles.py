@@ -36,7 +36,7 @@ def test_it_creates_one_with_permissions(admin_client):
 def test_a_duplicate_name_is_refused(admin_client):
     OrganizationRoleFactory(name="Admin")
     response = admin_client.post(NEW, {"name": "admin"}, headers=DIALOG)
-    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.status_code == HTTPStatus.CONFLICT
     assert "An organization role with this name already exists." in response.content.decode()
     assert OrganizationRole.objects.count() == 1
 

@@ -46,7 +46,7 @@ def test_token_names_are_unique_per_user(admin_client, subject, htmx_dialog):
     response = admin_client.post(
         f"/console/users/{subject.id}/tokens/new", {"name": "ci"}, headers=htmx_dialog
     )
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.status_code == HTTPStatus.CONFLICT
     assert "This user has a token with this name." in response.content.decode()
     assert PersonalAccessToken.objects.filter(user=subject).count() == 1
 

@@ -54,7 +54,7 @@ def test_saving_unchanged_values_writes_nothing(admin_client, subject):
 def test_a_taken_identifier_names_the_field_and_changes_nothing(admin_client, subject):
     UserFactory(primary_email="taken@example.com")
     response = post(admin_client, subject, HX, primary_email="TAKEN@example.com")
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.status_code == HTTPStatus.CONFLICT
     assert "This email is already in use." in response.content.decode()
     subject.refresh_from_db()
     assert subject.primary_email == "ann@example.com"

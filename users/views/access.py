@@ -5,8 +5,9 @@ Every change is a `<dialog>` for htmx and the same form as its own page without 
 view parses its input with a form, loads what it acts on (404 for unknown ids), calls one
 function of users.access_services and renders. Success ends with a message and a reload of the
 page the dialog was opened on (HX-Refresh) or a move to the new thing or the list (HX-Redirect);
-without JavaScript, a plain redirect. Errors re-render the dialog (400 for a form that does not
-parse, 422 for a rule the service refuses, 403/409 for guards and blocked deletions).
+without JavaScript, a plain redirect. Errors re-render the dialog by the rule of
+users/views/refusals.py: 400 invalid input, 409 a name in use, a stale form or a blocked
+deletion, 403 a guard.
 """
 
 import json
@@ -52,6 +53,7 @@ from users.models import (
     User,
 )
 from users.views.directory import get_user_or_404
+from users.views.refusals import refusal_status
 
 READ = "users.view_user"
 CHANGE_USER = "users.change_user"
@@ -121,7 +123,7 @@ def _call(form, call):
         return call(), HTTPStatus.OK
     except ValidationError as exc:
         _apply_errors(form, exc)
-        return None, HTTPStatus.UNPROCESSABLE_ENTITY
+        return None, refusal_status(exc)
     except ServiceError as exc:
         form.add_error(None, exc.message)
         return None, exc.status

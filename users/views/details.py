@@ -31,6 +31,7 @@ from users.forms import (
     TokenForm,
 )
 from users.views.directory import get_user_or_404, is_fragment
+from users.views.refusals import refusal_status
 
 CHANGE = "users.change_user"
 
@@ -86,6 +87,7 @@ def user_identifiers(request, user_id):
                 username=data["username"],
             )
         except ValidationError as e:
+            status = refusal_status(e)
             form.add_error(None, e)
         except ConfirmationRequired as e:
             status, error = e.status, e.message
@@ -122,6 +124,7 @@ def user_profile(request, user_id):
                 **form.service_values(),
             )
         except ValidationError as e:
+            status = refusal_status(e)
             form.add_error(None, e)
         except ServiceError as e:
             status, error = e.status, e.message
@@ -144,6 +147,11 @@ def _saved(request, subject, card, message):
 
 
 # --- Confirmed actions -------------------------------------------------------------------
+
+
+def _unless_posted(request):
+    # A POST that reaches the form again was refused: its input did not parse.
+    return HTTPStatus.BAD_REQUEST if request.method == "POST" else HTTPStatus.OK
 
 
 def _action_page(request, subject, action, *, form=None, error="", status=HTTPStatus.OK, **extra):
@@ -249,7 +257,7 @@ def user_reset_password(request, user_id):
             "#password-result" if is_fragment(request) else ""
         )
         return render(request, template, context)
-    return _action_page(request, subject, action, form=form)
+    return _action_page(request, subject, action, form=form, status=_unless_posted(request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -303,7 +311,7 @@ def identity_remove(request, user_id, identity_id):
         except ServiceError as e:
             return _action_page(request, subject, action, error=e.message, status=e.status)
         return _done(request, subject, "Social identity removed.")
-    return _action_page(request, subject, action)
+    return _action_page(request, subject, action, status=_unless_posted(request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -345,6 +353,7 @@ def token_new(request, user_id):
     }
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
+        status = HTTPStatus.BAD_REQUEST
         if form.is_valid():
             try:
                 created = services.create_personal_access_token(
@@ -354,6 +363,7 @@ def token_new(request, user_id):
                     expires_at=form.expires_at(),
                 )
             except ValidationError as e:
+                status = refusal_status(e)
                 form.add_error(None, e)
             except ServiceError as e:
                 return _action_page(
@@ -363,7 +373,7 @@ def token_new(request, user_id):
                 context = {"subject": subject, "token": created.token, "value": created.value}
                 fragment = "#token-result" if is_fragment(request) else ""
                 return render(request, "users/token_result.html" + fragment, context)
-        return _action_page(request, subject, action, form=form, status=HTTPStatus.BAD_REQUEST)
+        return _action_page(request, subject, action, form=form, status=status)
     return _action_page(request, subject, action, form=form)
 
 
@@ -388,12 +398,14 @@ def token_rename(request, user_id, token_id):
         request.POST if request.method == "POST" else None, initial={"name": token.name}
     )
     if request.method == "POST":
+        status = HTTPStatus.BAD_REQUEST
         if form.is_valid():
             try:
                 services.rename_personal_access_token(
                     token, origin=Origin.from_request(request), name=form.cleaned_data["name"]
                 )
             except ValidationError as e:
+                status = refusal_status(e)
                 form.add_error(None, e)
             except ServiceError as e:
                 return _action_page(
@@ -401,7 +413,7 @@ def token_rename(request, user_id, token_id):
                 )
             else:
                 return _done(request, subject, "Token renamed.")
-        return _action_page(request, subject, action, form=form, status=HTTPStatus.BAD_REQUEST)
+        return _action_page(request, subject, action, form=form, status=status)
     return _action_page(request, subject, action, form=form)
 
 

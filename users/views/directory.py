@@ -13,6 +13,7 @@ from audit.recorder import Origin
 from users import search, services
 from users.forms import AddUserForm, UserSearchForm
 from users.models import User
+from users.views.refusals import refusal_status
 
 
 def is_fragment(request) -> bool:
@@ -54,14 +55,17 @@ def user_list(request):
 @sensitive_variables("created", "context")
 def user_new(request):
     fragment = "#add-user" if is_fragment(request) else ""
+    status = HTTPStatus.OK
     if request.method == "POST":
         form = AddUserForm(request.POST)
+        status = HTTPStatus.BAD_REQUEST
         if form.is_valid():
             try:
                 created = services.create_user(
                     origin=Origin.from_request(request), generate=True, **form.cleaned_data
                 )
             except ValidationError as error:
+                status = refusal_status(error)
                 form.add_error(None, error)
             else:
                 context = {"created_user": created.user, "password": created.password}
@@ -69,4 +73,4 @@ def user_new(request):
                 return render(request, "users/user_created.html" + fragment, context)
     else:
         form = AddUserForm()
-    return render(request, "users/user_new.html" + fragment, {"form": form})
+    return render(request, "users/user_new.html" + fragment, {"form": form}, status=status)
