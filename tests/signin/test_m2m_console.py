@@ -172,11 +172,11 @@ def test_assigning_a_machine_role_works_and_is_audited(admin_client):
     assert log.payload["added"][0]["name"] == "Exporter"
 
 
-def test_assigning_a_user_role_is_refused_with_422_in_the_dialog(admin_client):
+def test_assigning_a_user_role_is_refused_with_400_in_the_dialog(admin_client):
     app = make_m2m_app(granted=False)
     role = RoleFactory(name="Customer")
     response = admin_client.post(assign_url(app), {"roles": [role.pk]}, headers=DIALOG)
-    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "only machine-to-machine roles" in response.text and "<dialog" in response.text
     assert not app.roles.exists()
 
