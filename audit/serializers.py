@@ -144,4 +144,3 @@ def describe(log: Log) -> dict:
         "agent": parse_user_agent(log.user_agent),
         "raw_json": pretty_json(log_to_json(log)),
     }
-

@@ -74,7 +74,9 @@ def test_user_and_actor_combine_with_action_and_dates(admin_client, cast):
         created_at=timezone.now() - timedelta(days=40),
     )
     today = timezone.now().date().isoformat()
-    body = rows(admin_client, user=ann.id, actor=grace.id, event="Console.User.Suspend", start=today)
+    body = rows(
+        admin_client, user=ann.id, actor=grace.id, event="Console.User.Suspend", start=today
+    )
     assert body.count("Suspend user") == 1
 
 
@@ -98,9 +100,10 @@ def test_filters_stay_in_the_page_links(admin_client, cast):
     ann, bob, grace = cast
     for _ in range(25):
         LogFactory(user=bob, key="Console.User.Update", actor=grace, actor_label="Grace Admin")
-    body = rows(admin_client, actor=grace.id) + admin_client.get(
-        URL, {"actor": grace.id}, headers=LOG_TABLE
-    ).content.decode()
+    body = (
+        rows(admin_client, actor=grace.id)
+        + admin_client.get(URL, {"actor": grace.id}, headers=LOG_TABLE).content.decode()
+    )
     assert f"actor={grace.id}" in body and "before=" in body
 
 

@@ -48,10 +48,13 @@ def test_an_avatar_that_loads_is_shown_over_the_initials(signed_in_page, live_se
     people["full"].avatar = f"{live_server.url}/static/avatar-test.svg"
     people["full"].save()
     page = signed_in_page
-    page.route("**/avatar-test.svg", lambda route: route.fulfill(
-        content_type="image/svg+xml",
-        body='<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8" fill="red"/></svg>',
-    ))
+    page.route(
+        "**/avatar-test.svg",
+        lambda route: route.fulfill(
+            content_type="image/svg+xml",
+            body='<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8" fill="red"/></svg>',
+        ),
+    )
     page.reload()
     image = row(page, people["full"]).locator(".avatar img")
     expect(image).to_be_visible()
@@ -94,7 +97,9 @@ def test_on_a_phone_every_tap_target_is_at_least_24_px(signed_in_page, people):
     page = signed_in_page
     page.set_viewport_size(MOBILE)
     page.reload()
-    small = page.locator("main a, main button, main select, main input, header a, header button").evaluate_all(
+    small = page.locator(
+        "main a, main button, main select, main input, header a, header button"
+    ).evaluate_all(
         """els => els.filter(e => e.getClientRects().length)
                     .map(e => [e.outerHTML.slice(0, 60), e.getBoundingClientRect()])
                     .filter(([, r]) => r.height < 24 || r.width < 24)
