@@ -74,3 +74,17 @@ def test_slash_does_nothing_while_a_dialog_is_open(signed_in_page, live_server, 
     page.keyboard.press("/")
     assert focus_is_in(page, "dialog") or page.evaluate("document.activeElement === document.body")
     expect(page.get_by_label("Search users")).not_to_be_focused()
+
+
+def test_on_a_phone_a_dialog_fits_the_screen(signed_in_page, live_server, subject):
+    page = signed_in_page
+    page.set_viewport_size({"width": 390, "height": 600})
+    page.goto(f"{live_server.url}/console/users/{subject.pk}")
+    page.get_by_label("User actions").click()
+    page.locator("details.menu").get_by_role("link", name="Reset password", exact=True).click()
+    dialog = page.locator(MODAL)
+    expect(dialog).to_be_visible()
+    box = dialog.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 600
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
