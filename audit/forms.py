@@ -1,14 +1,19 @@
 """The log tables' GET parameters: filters and a keyset cursor. Anything else is a 400, never a 500."""
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 
 from audit import keys
 from audit.models import Log
 from audit.queries import Cursor, LogFilter
 
+# A user id as `users.ids` writes them; audit does not import users, so the shape is repeated here.
+USER_ID_RE = re.compile(r"\A[0-9a-z]{12}\Z")
 PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 
 
@@ -24,6 +29,10 @@ class LogFilterForm(forms.Form):
             ("30d", "Last 30 days"),
         ],
     )
+    # Whom the entries are about, and who acted: a user id, or a username or email that names one
+    # (an id is kept as typed, so the entries of a deleted user can still be found).
+    user = forms.CharField(required=False, max_length=256, strip=True)
+    actor = forms.CharField(required=False, max_length=256, strip=True)
     start = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
     end = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
     # Where the page starts: the (created_at, id) of a row, written by our own Older/Newer links.
@@ -35,6 +44,12 @@ class LogFilterForm(forms.Form):
         if event and not keys.KEY_PATTERN.match(event):
             raise forms.ValidationError("Choose an event type from the list.", code="invalid")
         return event
+
+    def clean_user(self):
+        return self._user_id("user")
+
+    def clean_actor(self):
+        return self._user_id("actor")
 
     def clean_before(self):
         return self._cursor("before")
@@ -59,7 +74,8 @@ class LogFilterForm(forms.Form):
             since = max(since, recent) if since else recent
         until = _end_of(data["end"]) if data.get("end") else None
         return LogFilter(
-            user_id=user_id,
+            user_id=user_id or data.get("user", ""),
+            actor_id=data.get("actor", ""),
             key=data.get("event", ""),
             result=data.get("result", ""),
             since=since,
@@ -69,7 +85,10 @@ class LogFilterForm(forms.Form):
     @property
     def is_filtered(self) -> bool:
         data = getattr(self, "cleaned_data", {})
-        return any(data.get(name) for name in ("event", "result", "period", "start", "end"))
+        return any(
+            data.get(name)
+            for name in ("user", "actor", "event", "result", "period", "start", "end")
+        )
 
     def event_menu(self) -> list[tuple[str, list[tuple[str, str, bool]]]]:
         """The event select's option groups as (value, label, selected); a valid key from the URL
@@ -98,6 +117,22 @@ class LogFilterForm(forms.Form):
 
     def period_options(self):
         return self.options("period")
+
+    def _user_id(self, name):
+        text = self.cleaned_data[name]
+        if not text or USER_ID_RE.match(text):
+            return text
+        found = (
+            get_user_model()
+            .objects.filter(Q(username__iexact=text) | Q(primary_email__iexact=text))
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if found is None:
+            raise forms.ValidationError(
+                "No user has this id, username or email.", code="unknown_user"
+            )
+        return found
 
     def _cursor(self, name):
         text = self.cleaned_data[name]

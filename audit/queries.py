@@ -20,7 +20,6 @@ from audit.models import Log
 PAGE_SIZE = 20
 FEW_MATCHES = 2_000  # a user's entries of an event: below this, sort them rather than walk
 API_DEFAULT_PAGE_SIZE = 20
-FEW_MATCHES = 2_000  # a user's entries of an event: below this, sort them rather than walk
 API_MAX_PAGE_SIZE = 100
 API_COUNT_CAP = 10_000  # `enableCap=true`: count up to here, then report 10001 (spec §5.1)
 NEWEST_FIRST = ("-created_at", "-id")
@@ -35,6 +34,7 @@ class LogFilter:
     """What to show. Empty values mean "any"; `key` ending in ".*" is a prefix group."""
 
     user_id: str = ""
+    actor_id: str = ""  # who acted (a console admin); served by the index `log_actor_newest_first`
     application_id: str = ""
     key: str = ""
     result: str = ""
@@ -53,6 +53,8 @@ class LogFilter:
     def apply(self, queryset: QuerySet) -> QuerySet:
         if self.user_id:
             queryset = queryset.filter(user_ref=self.user_id)
+        if self.actor_id:
+            queryset = queryset.filter(actor_id=self.actor_id)
         if self.application_id:
             queryset = queryset.filter(application_id=self.application_id)
         if self.key.endswith(".*"):
@@ -231,12 +233,22 @@ def application_names(application_ids: Iterable[str]) -> dict[str, str]:
     return dict(get_application_model().objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
+_ACTOR_KINDS = {"Console": "Admin", "ManagementApi": "API client", "System": "System"}
+
+
+def actor_kind(log: Log) -> str:
+    """Who acted, in a word: an admin, an API client, the system, or the end user themselves."""
+    channel = log.key.split(".", 1)[0]
+    return _ACTOR_KINDS.get(channel, "End user" if log.user_ref else "")
+
+
 def for_display(rows: list[Log]) -> list[Log]:
-    """Set `title` (the key's human title) and `application_name` ("" when the application is
-    gone or there is none) on each row: one query for the whole page."""
+    """Set `title` (the key's human title), `actor_kind` and `application_name` ("" when the
+    application is gone or there is none) on each row: one query for the whole page."""
     names = application_names(row.application_id for row in rows)
     for row in rows:
         row.title = title(row.key)
+        row.actor_kind = actor_kind(row)
         row.application_name = names.get(row.application_id, "")
     return rows
 

@@ -137,14 +137,10 @@ def describe(log: Log) -> dict:
     from audit.queries import for_display
 
     for_display([log])
-    channel = log.key.split(".", 1)[0]
     return {
         "log": log,
-        "actor_kind": _ACTOR_KINDS.get(channel, "End user" if log.user_ref else ""),
+        "actor_kind": log.actor_kind,
         "user_agent": printable(log.user_agent),
         "agent": parse_user_agent(log.user_agent),
         "raw_json": pretty_json(log_to_json(log)),
     }
-
-
-_ACTOR_KINDS = {"Console": "Admin", "ManagementApi": "API client", "System": "System"}

@@ -34,7 +34,6 @@ def log_list(request):
         "page": None,
         "list_url": reverse("audit:list"),
         "show_user": True,
-        "users_url": reverse("users:list"),
     }
     template = "audit/log_list.html"
     if _is_fragment(request, "log-table"):

@@ -55,9 +55,13 @@ def approximate(number):
     return intcomma(number)
 
 
+EMPTY = "—"  # the one placeholder for a value that is not there, on every page
+
+
 @register.simple_tag
-def timestamp(value, empty="-"):
-    """A relative time with the exact UTC time on hover, or `empty`."""
+def timestamp(value, empty=EMPTY):
+    """A relative time ("3 hours ago") in a `<time datetime>` with the exact UTC time as its
+    tooltip, or `empty` (the placeholder unless a page says what absence means, e.g. "never")."""
     if not value:
         return empty
     return format_html(

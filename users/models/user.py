@@ -107,9 +107,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def initials(self):
-        source = self.name or self.username or self.primary_email or "?"
-        words = [w for w in source.replace("@", " ").replace("_", " ").split() if w]
-        return "".join(w[0] for w in words[:2]).upper() or "?"
+        """Up to two letters for the avatar: each word's first letter, never a symbol or digit
+        ("<script" gives "S"); "?" when no name or identifier has a letter."""
+        source = self.name or self.username or self.primary_email or ""
+        words = source.replace("@", " ").replace("_", " ").split()
+        firsts = [next((c for c in word if c.isalpha()), "") for word in words]
+        return "".join(c for c in firsts if c)[:2].upper() or "?"
 
     def refresh_search_text(self):
         self.search_text = build_search_text(
