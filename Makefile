@@ -44,8 +44,10 @@ serve: static
 static: install
 	DEBUG=false $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database). PYTEST_ARGS= for more.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 e2e: install
 	$(BIN)/pytest tests/e2e
