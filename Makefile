@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Everything the Makefile runs is local (dev, tests, benchmarks): a local-only SECRET_KEY is fine.
 export GATEHOUSE_LOCAL ?= true
 
-.PHONY: install run test e2e lint format bench bench-users bench-logs migrate clean
+.PHONY: install run serve static test e2e lint format bench bench-users bench-logs migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Gatehouse needs Python 3.12+, found " + sys.version'
@@ -31,7 +31,18 @@ migrate: install
 run: migrate
 	DEBUG=true $(BIN)/python manage.py seed_demo --users 300 --if-empty
 	DEBUG=true $(BIN)/python manage.py ensure_admin
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=true $(BIN)/python manage.py runserver $${HOST:-127.0.0.1}:$${PORT:-8000}
+
+# Production: gunicorn, DEBUG off, static files hashed and served by WhiteNoise. Needs SECRET_KEY
+# and ALLOWED_HOSTS (see README); migrations are `make migrate`, a separate step, so the server
+# starts while the database is away and says so on /readyz. HOST, PORT, WEB_CONCURRENCY.
+# The local-only key is not offered here unless GATEHOUSE_LOCAL=true is given explicitly.
+serve: static
+	$(if $(filter environment command line,$(origin GATEHOUSE_LOCAL)),,env -u GATEHOUSE_LOCAL) \
+		DEBUG=false $(BIN)/gunicorn --config console/gunicorn.conf.py
+
+static: install
+	DEBUG=false $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 
 test: install
 	$(BIN)/pytest
@@ -53,11 +64,11 @@ BENCH_USERS ?= 1000000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gatehouse_bench
 bench: bench-users bench-logs
 
-bench-users: install
+bench-users: static
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.users --users $(BENCH_USERS)
 
 BENCH_LOGS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gatehouse_bench_logs
-bench-logs: install
+bench-logs: static
 	DATABASE_URL=$(BENCH_LOGS_DATABASE_URL) $(BIN)/python -m bench.logs
 
 clean:

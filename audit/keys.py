@@ -68,6 +68,9 @@ TITLES = {
     "TrustedDevice.Created": "Trust device",
     "TrustedDevice.Used": "Use trusted device",
     "Unknown": "Unknown event",
+    # Console events that are not changes to anything: who signed in, who was refused what.
+    "Console.SignIn": "Sign in to the console",
+    "Console.Refused": "Refused admin act",
 }
 
 # Event-type filter: groups (a key prefix, value ending in "*") and single keys, in menu order.
@@ -88,6 +91,8 @@ EVENT_KEYS = (
     "ExchangeTokenBy.AuthorizationCode",
     "ExchangeTokenBy.RefreshToken",
     "RevokeToken",
+    "Console.SignIn",
+    "Console.Refused",
     "Console.User.Create",
     "Console.User.Suspend",
     "Console.User.Delete",

@@ -128,3 +128,15 @@ def record(action: str, *, origin: Origin, user=None, result=Log.Result.SUCCESS,
         user_agent=origin.user_agent,
         payload=payload,
     )
+
+
+def record_refusal(origin: Origin, *, status: int, user=None, payload=None):
+    """Write one `{channel}.Refused` row: an act refused as not allowed (403) or as stale or
+    conflicting (409), so "who tried what" is answerable.
+
+    Unlike record(), call it *after* the refused act's transaction has rolled back, never inside
+    it, or the refusal would vanish with the act. The console calls it from one place,
+    audit.middleware.RefusedActsMiddleware.
+    """
+    payload = {"status": int(status), **(payload or {})}
+    return record("Refused", origin=origin, user=user, result=Log.Result.ERROR, payload=payload)

@@ -72,11 +72,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before sessions and the database are looked at.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.RefusedActsMiddleware",
     "console.middleware.StaffRequiredMiddleware",
     "console.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -115,6 +118,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails a request (and /readyz) in seconds instead of hanging a worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", _env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + IMMEDIATE transactions: readers never block, writers queue instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -188,11 +196,15 @@ SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_ABSOLUTE_SECONDS = _env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Production (DEBUG off) is HTTPS-only by default: secure cookies, a redirect from http, and HSTS for
+# a year. SECURE_SSL=false turns all of it off (a local try of `make serve` over plain http).
 SECURE_SSL = _env_bool("SECURE_SSL", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL
-SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", SECURE_SSL)
+# Load balancers probe over plain http; the probes answer there instead of redirecting.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if SECURE_SSL else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -222,6 +234,9 @@ LOGTO_TENANT_ID = os.environ.get("LOGTO_TENANT_ID", "default")
 
 # How many reverse proxies in front of us append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
+# Behind a trusted proxy that terminates TLS, its X-Forwarded-Proto says whether the request was
+# https. Without one, a client could send that header itself, so it is ignored.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT > 0 else None
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -236,7 +251,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# `collectstatic` (run by `make serve`) copies files to STATIC_ROOT with content hashes in their names
+# (and gzip copies); WhiteNoise serves those with a far-future Cache-Control. With DEBUG on, pages
+# link the plain names and runserver serves them from static/ as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 LOGGING = {
     "version": 1,

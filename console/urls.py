@@ -18,7 +18,7 @@ urlpatterns = [
     path("console/", include("users.access_urls")),
     path("console/", include("audit.urls")),
     path("healthz", views.health, name="health"),
-    path("", include("console.api")),  # /api/... (the Management API; never redirects)
+    path("readyz", views.readiness, name="readiness"),
     path("", include("console.api")),  # /api/... (the Management API; never redirects)
     path("oidc/token", signin_views.token, name="oidc-token"),
 ]

@@ -1,4 +1,5 @@
 import sys
+from http import HTTPStatus
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -6,15 +7,48 @@ from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
 
+from audit.models import Log
+from audit.recorder import Origin, record
+from console import health as probes
 from console.forms import AdminSignInForm
 
-sign_in = auth_views.LoginView.as_view(
-    template_name="console/sign_in.html",
-    authentication_form=AdminSignInForm,
-    redirect_authenticated_user=True,
-)
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in view (safe `next`, session rotation, CSRF, never cached), plus: a refused
+    form answers 400 (429 with Retry-After when throttled), and every attempt is audited."""
+
+    template_name = "console/sign_in.html"
+    authentication_form = AdminSignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # signs in and rotates the session id
+        form.signed_in()
+        record("SignIn", origin=Origin.from_request(self.request), user=form.get_user())
+        return response
+
+    def form_invalid(self, form):
+        if form.failure:  # a counted attempt, not a form with a field missing
+            record(
+                "SignIn",
+                origin=Origin.from_request(self.request),
+                user=form.account,
+                result=Log.Result.ERROR,
+                payload={"error": form.failure},
+            )
+        response = super().form_invalid(form)
+        if form.failure == "throttled":
+            response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+            response["Retry-After"] = str(form.throttle.retry_after())
+        else:
+            response.status_code = HTTPStatus.BAD_REQUEST
+        return response
+
+
+sign_in = SignInView.as_view()
 sign_out = auth_views.LogoutView.as_view()
 
 
@@ -24,9 +58,24 @@ def home(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
+@never_cache
 def health(request):
+    """Liveness: the process answers. Touches nothing else, so a database outage never fails it."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@require_safe
+@never_cache
+def readiness(request):
+    """Readiness: 200 when the database (and Redis, when configured) answer, else 503."""
+    checks = probes.readiness()
+    ready = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ready" if ready else "unavailable", "checks": checks},
+        status=HTTPStatus.OK if ready else HTTPStatus.SERVICE_UNAVAILABLE,
+    )
 
 
 def server_error(request):

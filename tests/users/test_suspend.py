@@ -83,5 +83,5 @@ def test_a_viewer_gets_403(viewer_client, subject):
 def test_suspended_users_cannot_sign_in_to_the_console(client):
     admin = SuperuserFactory(is_suspended=True)
     response = client.post("/console/sign-in", {"username": admin.username, "password": PASSWORD})
-    assert response.status_code == HTTPStatus.OK
+    assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "_auth_user_id" not in client.session
