@@ -16,6 +16,7 @@ from users import profile_rules, tokens
 from users.errors import ConfirmationRequired, GuardError, StaleError
 from users.identifiers import normalize_email, normalize_phone, normalize_username
 from users.models import Identity, MfaFactor, PersonalAccessToken, User
+from users.signals import sessions_must_end
 
 # No 0/O, 1/l/I: a generated password is read off a screen and typed elsewhere.
 PASSWORD_ALPHABET = "".join(
@@ -194,15 +195,18 @@ def has_sign_in_method(user: User, **overrides) -> bool:
     return identities.exists() or user.sso_identities.exists()
 
 
-def _end_sessions_and_tokens(user: User) -> None:
-    """Revoke what can be revoked: OAuth tokens now. Sessions need no list: every request re-checks
-    the user (suspended users are inactive) and a password change invalidates the session hash."""
+def _end_sessions_and_tokens(user: User, *, reason: str = "revoked") -> int:
+    """Revoke what can be revoked: OAuth tokens now, and (through users.signals) the end-user
+    sessions and grants signin tracks; returns how many of those ended. Console sessions need no
+    list: every request re-checks the user and a password change invalidates the session hash."""
     from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
     get_refresh_token_model().objects.filter(user=user, revoked__isnull=True).update(
         revoked=timezone.now()
     )
     get_access_token_model().objects.filter(user=user).delete()
+    replies = sessions_must_end.send(sender=User, user=user, reason=reason)
+    return sum(n for _, n in replies if isinstance(n, int))
 
 
 # --- Identifiers, profile ----------------------------------------------------------------
@@ -303,7 +307,7 @@ def suspend_user(user: User, *, origin: Origin) -> User:
         _guard_last_superuser(user, "suspend")
         user.is_suspended = True
         user.save(update_fields=["is_suspended", "updated_at"])
-        _end_sessions_and_tokens(user)
+        _end_sessions_and_tokens(user, reason="suspended")
         record("User.Suspend", origin=origin, user=user)
     return user
 
@@ -670,3 +674,53 @@ def replace_roles(user: User, roles, *, origin: Origin) -> None:
         for assignment in UserRole.objects.filter(user=user).select_related("role"):
             if assignment.role_id not in keep:
                 access_services.remove_role(user, assignment.role, origin=origin)
+
+
+# --- Lock down (authentik's "account lockdown") ----------------------------------------------
+
+LOCK_DOWN_REASON_MAX = 500
+
+
+def lock_down_user(user: User, *, origin: Origin, reason: str) -> dict:
+    """Suspend the user, end every session and grant, revoke every OAuth token and personal access
+    token, and make the password unusable (a new one comes only through a reset): one audit row
+    with the reason. Doing it again does it again (a new row): it is what an admin reaches for
+    when something is wrong, so it never skips. Returns what was ended (the audit payload)."""
+    reason = (reason or "").strip()
+    if not reason or len(reason) > LOCK_DOWN_REASON_MAX or "\x00" in reason:
+        raise ValidationError(
+            {
+                "reason": [
+                    ValidationError(f"Give a reason of 1 to {LOCK_DOWN_REASON_MAX} characters.")
+                ]
+            }
+        )
+    with transaction.atomic():
+        user = _lock(user)
+        _guard_not_self(origin.actor, user, "lock down")
+        _guard_staff_target(origin.actor, user)
+        _guard_last_superuser(user, "lock down")
+        was_suspended = user.is_suspended
+        user.is_suspended = True
+        user.set_unusable_password()
+        user.password_updated_at = timezone.now()
+        user.is_password_expired = True
+        user.save(
+            update_fields=[
+                "is_suspended",
+                "password",
+                "password_updated_at",
+                "is_password_expired",
+                "updated_at",
+            ]
+        )
+        pats, _ = PersonalAccessToken.objects.filter(user=user).delete()
+        sessions = _end_sessions_and_tokens(user, reason="lock_down")
+        payload = {
+            "reason": reason,
+            "wasSuspended": was_suspended,
+            "sessionsEnded": sessions,
+            "personalAccessTokensRevoked": pats,
+        }
+        record("User.LockDown", origin=origin, user=user, payload=payload)
+    return payload
