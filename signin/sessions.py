@@ -189,7 +189,7 @@ def revoke_session(user, session_id, *, origin: Origin) -> EndUserSession:
             origin=origin,
             user=user,
             payload={
-                "sessionId": row.pk,
+                "endUserSession": row.pk,  # our row id, not the Django session key
                 "kind": row.kind,
                 "applicationId": row.application.client_id if row.application else None,
             },
