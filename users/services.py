@@ -724,3 +724,54 @@ def lock_down_user(user: User, *, origin: Origin, reason: str) -> dict:
         }
         record("User.LockDown", origin=origin, user=user, payload=payload)
     return payload
+
+
+# --- End-user sign-in (signin/: the OpenID provider's /sign-in) ------------------------------
+
+SIGN_IN_KEY = "SignIn.Submit"  # with channel "Interaction": Logto's Interaction.SignIn.Submit
+
+
+def _interaction_origin(origin: Origin) -> Origin:
+    return Origin(
+        channel="Interaction",
+        actor_label=origin.application_id,
+        application_id=origin.application_id,
+        ip=origin.ip,
+        user_agent=origin.user_agent,
+    )
+
+
+def record_sign_in(user: User, *, application=None, origin: Origin, identifier_type="") -> User:
+    """An end user signed in: `last_sign_in_at` is now, the first application they sign in
+    through becomes their "From application", and one `Interaction.SignIn.Submit` row (Success)
+    is written. Neither touches `updated_at`: signing in is not an edit an admin could lose."""
+    now = timezone.now()
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(last_sign_in_at=now)
+        user.last_sign_in_at = now
+        first_app = application is not None and user.application_id is None
+        if first_app and User.objects.filter(pk=user.pk, application__isnull=True).update(
+            application=application
+        ):
+            user.application = application
+        record(
+            SIGN_IN_KEY,
+            origin=_interaction_origin(origin),
+            user=user,
+            payload={"event": "SignIn", "identifierType": identifier_type},
+        )
+    return user
+
+
+def record_failed_sign_in(user: User | None, *, origin: Origin, error: str, identifier_type=""):
+    """A refused end-user sign-in (`Interaction.SignIn.Submit`, Error): against the account
+    when the identifier named one; `error` is the reason (never what was typed)."""
+    from audit.models import Log
+
+    record(
+        SIGN_IN_KEY,
+        origin=_interaction_origin(origin),
+        user=user,
+        result=Log.Result.ERROR,
+        payload={"event": "SignIn", "identifierType": identifier_type, "error": error},
+    )
