@@ -11,7 +11,7 @@ Gatehouse extensions (not in Logto): `DELETE /api/users/:id/sessions` ends every
 import contextlib
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from signin import sessions
 from signin.models import EndUserSession
@@ -90,7 +90,7 @@ def delete_user_sessions(request: HttpRequest, user_id: str):
     """Gatehouse extension: end every session and grant of the user, revoke every OAuth token."""
     user = _user_to_change(user_id)
     sessions.revoke_all_sessions(user, origin=request.api_origin)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/{user_id}/sessions/{session_id}", response={200: dict, **errors(404)})
@@ -120,7 +120,7 @@ def delete_user_session(
                 continue
             with contextlib.suppress(sessions.SessionNotFound):  # ended meanwhile
                 sessions.revoke_session(user, grant.pk, origin=origin)
-    return 204, None
+    return Status(204, None)
 
 
 def _is_third_party(application) -> bool:
@@ -147,7 +147,7 @@ def delete_user_grant(request: HttpRequest, user_id: str, grant_id: str):
         sessions.revoke_session(user, row.pk, origin=request.api_origin)
     except sessions.SessionNotFound:
         raise ApiError(404, "entity.not_found", "The grant does not exist.") from None
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{user_id}/lock-down", response={200: dict, **errors(404, 422)})
