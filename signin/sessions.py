@@ -14,7 +14,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, When
 from django.dispatch import receiver
 from django.utils import timezone
 from oauth2_provider.models import (
@@ -107,16 +107,19 @@ def touch_grant(user, application, *, request=None) -> EndUserSession:
     now = timezone.now()
     row = _active_grant(user, application)
     if row is None:
+        if request is not None:
+            ip = client_ip(request)
+            user_agent = request.META.get("HTTP_USER_AGENT", "")[:MAX_USER_AGENT]
+        else:
+            ip, user_agent = _signed_in_browser(user, application)
         try:
             with transaction.atomic():
                 return EndUserSession.objects.create(
                     user=user,
                     kind=EndUserSession.Kind.GRANT,
                     application=application,
-                    ip=client_ip(request) if request is not None else None,
-                    user_agent=(
-                        request.META.get("HTTP_USER_AGENT", "")[:MAX_USER_AGENT] if request else ""
-                    ),
+                    ip=ip,
+                    user_agent=user_agent,
                     last_used_at=now,
                 )
         except IntegrityError:  # a parallel call opened it first
@@ -125,6 +128,23 @@ def touch_grant(user, application, *, request=None) -> EndUserSession:
         EndUserSession.objects.filter(pk=row.pk).update(last_used_at=now)
         row.last_used_at = now
     return row
+
+
+def _signed_in_browser(user, application) -> tuple[str | None, str]:
+    """IP and user agent of the browser the grant most likely came from: the user's latest active
+    sign-in session, one for this application first (the token endpoint sees only the
+    application's server)."""
+    row = (
+        EndUserSession.objects.filter(
+            user=user, kind=EndUserSession.Kind.BROWSER, ended_at__isnull=True
+        )
+        .order_by(
+            Case(When(application=application, then=0), default=1), "-last_used_at", "-created_at"
+        )
+        .values_list("ip", "user_agent")
+        .first()
+    )
+    return row or (None, "")
 
 
 def _active_grant(user, application) -> EndUserSession | None:

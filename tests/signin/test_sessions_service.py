@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.test import Client
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
@@ -175,3 +176,13 @@ def test_signing_out_ends_the_browser_session(client, end_user):
     sessions.end_browser_session(request)
     assert sessions.touch_session(request) is None
     assert EndUserSession.objects.get().end_reason == "signed_out"
+
+
+def test_a_grant_opened_at_the_token_endpoint_takes_the_browsers_ip_and_user_agent(
+    client, end_user
+):
+    app = ApplicationFactory()
+    sign_in_browser(Client(), end_user, ip="192.0.2.9", ua="Other browser")
+    sign_in_browser(client, end_user, application=app)
+    row = sessions.touch_grant(end_user, app)  # the application's server: no browser request
+    assert row.ip == "203.0.113.7" and "Firefox" in row.user_agent
