@@ -215,10 +215,21 @@ class OidcValidator(GatehouseValidator):
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         ok = super().validate_refresh_token(refresh_token, client, request, *args, **kwargs)
-        user = getattr(request, "user", None)
-        if user is not None:
-            refused_user.set(user)
-        return ok and self.validate_user_for_grant(request)
+        if not ok:
+            # Reused, revoked or foreign: the refusal still belongs on its user's log.
+            from oauth2_provider.models import get_refresh_token_model
+
+            from signin.tokens import checksum
+
+            found = (
+                get_refresh_token_model()
+                .objects.filter(token_checksum=checksum(refresh_token))
+                .select_related("user")
+                .first()
+            )
+            refused_user.set(found.user if found is not None else None)
+            return False
+        return self.validate_user_for_grant(request)
 
     def validate_bearer_token(self, token, scopes, request):
         if not super().validate_bearer_token(token, scopes, request):
@@ -236,6 +247,16 @@ class OidcValidator(GatehouseValidator):
         if not user_is_active(request.user):
             raise errors.AccessDeniedError(request=request)
         return super().save_authorization_code(client_id, code, request, *args, **kwargs)
+
+    def validate_silent_login(self, request):
+        """prompt=none: only with a live end-user session (the authorize view checked it)."""
+        django_request = current_request.get()
+        user = getattr(django_request, "user", None)
+        return bool(user is not None and user.is_authenticated)
+
+    def validate_silent_authorization(self, request):
+        """prompt=none: first-party apps need no consent; third-party ones always ask."""
+        return request.client is not None and not request.client.is_third_party
 
     # --- Scopes and resources --------------------------------------------------------------
 

@@ -126,7 +126,7 @@ def oidc_user(db):
     return UserFactory(
         username="robin",
         primary_email="robin@example.com",
-        primary_phone="447700900123",
+        primary_phone="442079460958",
         name="Robin Hood",
         password=PASSWORD,
         profile={"givenName": "Robin", "familyName": "Hood", "locale": "en-GB"},

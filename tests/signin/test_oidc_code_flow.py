@@ -72,7 +72,7 @@ def test_userinfo_releases_the_claims_of_the_granted_scopes(
     claims = response.json()
     assert claims["sub"] == oidc_user.pk
     assert claims["name"] == "Robin Hood"
-    assert claims["phone_number"] == "447700900123"
+    assert claims["phone_number"] == "442079460958"
     assert claims["family_name"] == "Hood"
 
 
