@@ -284,5 +284,8 @@ def end_all_for_user(user, *, reason: str) -> int:
 
 
 @receiver(sessions_must_end, dispatch_uid="signin.sessions.end_all")
-def _on_sessions_must_end(sender, *, user, reason="revoked", **kwargs) -> int:
+def _on_sessions_must_end(sender, *, user, reason="", **kwargs) -> int:
+    """users.services ended the user's tokens (suspension, password reset or set, lock-down)."""
+    if not reason:
+        reason = "suspended" if user.is_suspended else "password"
     return end_all_for_user(user, reason=reason)

@@ -195,18 +195,16 @@ def has_sign_in_method(user: User, **overrides) -> bool:
     return identities.exists() or user.sso_identities.exists()
 
 
-def _end_sessions_and_tokens(user: User, *, reason: str = "revoked") -> int:
-    """Revoke what can be revoked: OAuth tokens now, and (through users.signals) the end-user
-    sessions and grants signin tracks; returns how many of those ended. Console sessions need no
-    list: every request re-checks the user and a password change invalidates the session hash."""
+def _end_sessions_and_tokens(user: User) -> None:
+    """Revoke what can be revoked: OAuth tokens now. Sessions need no list: every request re-checks
+    the user (suspended users are inactive) and a password change invalidates the session hash."""
     from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
     get_refresh_token_model().objects.filter(user=user, revoked__isnull=True).update(
         revoked=timezone.now()
     )
     get_access_token_model().objects.filter(user=user).delete()
-    replies = sessions_must_end.send(sender=User, user=user, reason=reason)
-    return sum(n for _, n in replies if isinstance(n, int))
+    sessions_must_end.send(sender=User, user=user)  # signin ends the end-user sessions it tracks
 
 
 # --- Identifiers, profile ----------------------------------------------------------------
@@ -307,7 +305,7 @@ def suspend_user(user: User, *, origin: Origin) -> User:
         _guard_last_superuser(user, "suspend")
         user.is_suspended = True
         user.save(update_fields=["is_suspended", "updated_at"])
-        _end_sessions_and_tokens(user, reason="suspended")
+        _end_sessions_and_tokens(user)
         record("User.Suspend", origin=origin, user=user)
     return user
 
@@ -715,7 +713,9 @@ def lock_down_user(user: User, *, origin: Origin, reason: str) -> dict:
             ]
         )
         pats, _ = PersonalAccessToken.objects.filter(user=user).delete()
-        sessions = _end_sessions_and_tokens(user, reason="lock_down")
+        replies = sessions_must_end.send(sender=User, user=user, reason="lock_down")
+        sessions = sum(n for _, n in replies if isinstance(n, int))
+        _end_sessions_and_tokens(user)
         payload = {
             "reason": reason,
             "wasSuspended": was_suspended,
