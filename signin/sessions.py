@@ -211,7 +211,7 @@ def revoke_session(user, session_id, *, origin: Origin) -> EndUserSession:
             payload={
                 "endUserSession": row.pk,  # our row id, not the Django session key
                 "kind": row.kind,
-                "applicationId": row.application.client_id if row.application else None,
+                "applicationId": row.application_id,
             },
         )
     return row
