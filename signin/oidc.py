@@ -246,7 +246,12 @@ class OidcValidator(GatehouseValidator):
     def save_authorization_code(self, client_id, code, request, *args, **kwargs):
         if not user_is_active(request.user):
             raise errors.AccessDeniedError(request=request)
-        return super().save_authorization_code(client_id, code, request, *args, **kwargs)
+        saved = super().save_authorization_code(client_id, code, request, *args, **kwargs)
+        # The grant's row on the Sessions tab, with the browser's IP and user agent.
+        from signin import sessions
+
+        sessions.touch_grant(request.user, request.client, request=current_request.get())
+        return saved
 
     def validate_silent_login(self, request):
         """prompt=none: only with a live end-user session (the authorize view checked it)."""

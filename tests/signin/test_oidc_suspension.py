@@ -118,3 +118,18 @@ def test_a_refused_refresh_of_a_suspended_user_is_on_their_log(
     refresh(client, oidc_app, oidc_tokens["refresh_token"])
     row = Log.objects.get(key="ExchangeTokenBy.RefreshToken", result=Log.Result.ERROR)
     assert row.user_id == oidc_user.pk
+
+
+def test_an_end_users_access_token_never_opens_the_management_api(client, oidc_tokens):
+    response = client.get("/api/users", headers=bearer(oidc_tokens["access_token"]))
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_the_grant_shows_the_browsers_ip_and_user_agent(client, oidc_app, oidc_user):
+    from signin.models import EndUserSession
+
+    client.defaults["HTTP_USER_AGENT"] = "GrantBrowser/2.0"
+    get_code(client, oidc_app, oidc_user)
+    row = EndUserSession.objects.get(kind="grant", user=oidc_user)
+    assert row.application_id == oidc_app.pk
+    assert row.ip == "127.0.0.1" and row.user_agent == "GrantBrowser/2.0"
