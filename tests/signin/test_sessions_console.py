@@ -140,3 +140,10 @@ def test_wrong_methods_are_405(admin_client, subject, signed_in):
 
 def test_unknown_user_is_404(admin_client):
     assert admin_client.get("/console/users/nosuchuser1/sessions").status_code == 404
+
+
+def test_the_logs_tab_names_the_acts(admin_client, subject, signed_in):
+    admin_client.post(f"/console/users/{subject.id}/sessions/revoke-all")
+    admin_client.post(f"/console/users/{subject.id}/lock-down", {"reason": "Phished"})
+    body = admin_client.get(f"/console/users/{subject.id}/logs").content.decode()
+    assert "Revoke all user sessions" in body and "Lock down user" in body
