@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import DisallowedRedirect
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
@@ -209,10 +210,13 @@ class EndSessionView(dot_views.RPInitiatedLogoutView):
         self, application=None, post_logout_redirect_uri=None, state=None, token_user=None
     ):
         sessions.end_browser_session(self.request, reason="signed_out")
-        response = super().do_logout(application, post_logout_redirect_uri, state, token_user)
-        if not post_logout_redirect_uri:
-            return redirect("signin:signed-in")  # not the console's front door
-        return response
+        if post_logout_redirect_uri:
+            return super().do_logout(application, post_logout_redirect_uri, state, token_user)
+        try:
+            super().do_logout(application, None, state, token_user)
+        except DisallowedRedirect:
+            pass  # its fallback redirect to "/" (https only) comes after the sign-out is done
+        return redirect("signin:signed-in")  # our own page, not the console's front door
 
     def render_to_response(self, context, **response_kwargs):
         if "error" in context:
