@@ -11,6 +11,7 @@ audit. Issuer `{base}/oidc`; paths as Logto's (see docs/oidc.md).
 """
 
 import base64
+import contextlib
 import json
 from urllib.parse import unquote
 
@@ -212,10 +213,9 @@ class EndSessionView(dot_views.RPInitiatedLogoutView):
         sessions.end_browser_session(self.request, reason="signed_out")
         if post_logout_redirect_uri:
             return super().do_logout(application, post_logout_redirect_uri, state, token_user)
-        try:
+        # Its fallback redirect to "/" (https only) is built after the sign-out is done.
+        with contextlib.suppress(DisallowedRedirect):
             super().do_logout(application, None, state, token_user)
-        except DisallowedRedirect:
-            pass  # its fallback redirect to "/" (https only) comes after the sign-out is done
         return redirect("signin:signed-in")  # our own page, not the console's front door
 
     def render_to_response(self, context, **response_kwargs):
