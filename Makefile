@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Everything the Makefile runs is local (dev, tests, benchmarks): a local-only SECRET_KEY is fine.
 export GATEHOUSE_LOCAL ?= true
 
-.PHONY: install run serve static test e2e lint format bench bench-users bench-logs bench-sqlite migrate clean
+.PHONY: install run serve static test e2e lint format bench bench-users bench-logs bench-sqlite migrate clean demo-client
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Gatehouse needs Python 3.12+, found " + sys.version'
@@ -31,7 +31,13 @@ migrate: install
 run: migrate
 	DEBUG=true $(BIN)/python manage.py seed_demo --users 300 --if-empty
 	DEBUG=true $(BIN)/python manage.py ensure_admin
+	DEBUG=true $(BIN)/python manage.py generate_oidc_key --output oidc-key.pem --if-missing
+	DEBUG=true $(BIN)/python manage.py oidc_demo_client --register-only
 	DEBUG=true $(BIN)/python manage.py runserver $${HOST:-127.0.0.1}:$${PORT:-8000}
+
+# A tiny relying party on 127.0.0.1:8001 that signs in through `make run`'s Gatehouse.
+demo-client: install
+	DEBUG=true $(BIN)/python manage.py oidc_demo_client --issuer http://127.0.0.1:$${PORT:-8000}/oidc
 
 # Production: gunicorn, DEBUG off, static files hashed and served by WhiteNoise. Needs SECRET_KEY
 # and ALLOWED_HOSTS (see README); migrations are `make migrate`, a separate step, so the server

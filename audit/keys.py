@@ -71,6 +71,9 @@ TITLES = {
     # Console events that are not changes to anything: who signed in, who was refused what.
     "Console.SignIn": "Sign in to the console",
     "Console.Refused": "Refused admin act",
+    # End-user sessions (signin/sessions.py): the generated title would be singular.
+    "Console.User.Session.RevokeAll": "Revoke all user sessions",
+    "ManagementApi.User.Session.RevokeAll": "Revoke all user sessions (Management API)",
 }
 
 # Event-type filter: groups (a key prefix, value ending in "*") and single keys, in menu order.
@@ -95,6 +98,7 @@ EVENT_KEYS = (
     "Console.Refused",
     "Console.User.Create",
     "Console.User.Suspend",
+    "Console.User.LockDown",
     "Console.User.Delete",
     "ManagementApi.User.Create",
     "ManagementApi.User.Delete",

@@ -27,6 +27,7 @@ from ninja.parser import Parser
 from audit.api import LogError
 from audit.api import router as logs_router
 from audit.recorder import MAX_USER_AGENT, Origin, client_ip
+from signin.api import router as sessions_router
 from signin.management import ManagementApiAuth, ManagementAuthError
 from users.api import ApiError, roles_router
 from users.api import router as users_router
@@ -120,6 +121,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/users", users_router)
+api.add_router("/users", sessions_router)
 api.add_router("/roles", roles_router)
 api.add_router("", logs_router)
 

@@ -35,6 +35,23 @@ def _env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def _oidc_private_key() -> str:
+    """The ID-token signing key (RS256, PEM): OIDC_RSA_PRIVATE_KEY, else the file named by
+    OIDC_RSA_PRIVATE_KEY_FILE (locally `oidc-key.pem`, which `make run` writes if missing)."""
+    if key := os.environ.get("OIDC_RSA_PRIVATE_KEY", ""):
+        return key
+    path = os.environ.get("OIDC_RSA_PRIVATE_KEY_FILE", "")
+    if not path and (DEBUG or LOCAL):
+        path = str(BASE_DIR / "oidc-key.pem")
+    if path and Path(path).is_file():
+        return Path(path).read_text()
+    if LOCAL and not DEBUG:  # the test suite and one-off commands: a key for this process only
+        from signin.keys import ephemeral_private_key
+
+        return ephemeral_private_key()
+    return ""
+
+
 DEBUG = _env_bool("DEBUG", False)
 
 # GATEHOUSE_LOCAL=true marks local work (the Makefile, manage.py and the test settings set it); the
@@ -156,9 +173,45 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
     # signin/: our checks on top of oauth2_provider's, and 256-bit random access tokens.
-    "OAUTH2_VALIDATOR_CLASS": "signin.validators.GatehouseValidator",
+    "OAUTH2_VALIDATOR_CLASS": "signin.oidc.OidcValidator",
     "ACCESS_TOKEN_GENERATOR": "signin.tokens.generate_access_token",
+    # End-user sign-in (signin/oidc.py, docs/oidc.md): OpenID Connect, code flow only.
+    "OIDC_ENABLED": True,
+    "OIDC_SERVER_CLASS": "signin.oidc.Server",
+    "OIDC_ISS_ENDPOINT": os.environ.get("OIDC_ISSUER", ""),  # empty: {base}/oidc of the request
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "SCOPES": {
+        "openid": "Sign you in",
+        "profile": "Your name and profile",
+        "email": "Your email address",
+        "phone": "Your phone number",
+        "offline_access": "Stay signed in (refresh tokens)",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "SCOPES_BACKEND_CLASS": "signin.oidc.Scopes",
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": _env_int("OIDC_ACCESS_TOKEN_SECONDS", 3600),
+    "ID_TOKEN_EXPIRE_SECONDS": _env_int("OIDC_ID_TOKEN_SECONDS", 3600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": _env_int("OIDC_REFRESH_TOKEN_SECONDS", 14 * 24 * 3600),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_private_key(),
+    # Key rotation: the previous keys stay in the JWKS (comma-separated PEM file paths).
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [
+        Path(p).read_text()
+        for p in os.environ.get("OIDC_RSA_PRIVATE_KEYS_INACTIVE_FILES", "").split(",")
+        if p.strip()
+    ],
 }
+# End-user sign-in (/sign-in) throttling, same shape as the admin sign-in's.
+END_USER_SIGN_IN_WINDOW_SECONDS = _env_int("END_USER_SIGN_IN_WINDOW_SECONDS", 15 * 60)
+END_USER_SIGN_IN_MAX_PER_ACCOUNT = _env_int("END_USER_SIGN_IN_MAX_PER_ACCOUNT", 5)
+END_USER_SIGN_IN_MAX_PER_IP = _env_int("END_USER_SIGN_IN_MAX_PER_IP", 30)
+# How long an end user's sign-in session at Gatehouse lasts (applications keep their own).
+END_USER_SESSION_SECONDS = _env_int("END_USER_SESSION_SECONDS", 12 * 60 * 60)
 # The Management API: the resource indicator its tokens are issued for (Logto's for self-hosted
 # OSS, so its clients work unchanged) and how long a machine-to-machine token lives.
 MANAGEMENT_API_INDICATOR = os.environ.get(

@@ -21,6 +21,9 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("readyz", views.readiness, name="readiness"),
     path("", include("console.api")),  # /api/... (the Management API; never redirects)
+    # The OpenID provider (signin/oidc_urls.py: /oidc/token there too) and the end-user pages.
+    path("oidc/", include("signin.oidc_urls")),
+    path("", include("signin.urls")),
     path("oidc/token", signin_views.token, name="oidc-token"),
 ]
 

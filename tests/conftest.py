@@ -2,7 +2,7 @@ import pytest
 
 from tests.factories import SuperuserFactory, UserFactory, ViewerFactory
 
-pytest_plugins = ["tests.audit_guard"]
+pytest_plugins = ["tests.audit_guard", "tests.signin.oidc_flow"]
 
 
 @pytest.fixture

@@ -934,3 +934,39 @@ def remove_application_role(app: Application, role: Role, *, origin: Origin) -> 
             payload={"application": _ref(app), "removed": _ref(role), "revokedTokens": revoked},
         )
     return True
+
+
+# --- Sign-in options of an application users sign in through (signin/: the OpenID provider) ---
+
+
+def set_application_sign_in_options(
+    app: Application,
+    *,
+    origin: Origin,
+    is_third_party: bool | None = None,
+    post_logout_redirect_uris: str | None = None,
+) -> Application:
+    """Mark an application third-party (its users are asked for consent) or first-party, and set
+    where it may send users after they sign out (exact URIs, as its redirect URIs)."""
+    if not app.signs_users_in:
+        raise _error("type", "Users do not sign in through a machine-to-machine application.")
+    with transaction.atomic():
+        app = Application.objects.select_for_update().get(pk=app.pk)
+        values = {}
+        if is_third_party is not None:
+            values["is_third_party"] = bool(is_third_party)
+        if post_logout_redirect_uris is not None:
+            values["post_logout_redirect_uris"] = clean_redirect_uris(post_logout_redirect_uris)
+        changes = _changes(app, values)
+        if not changes:
+            return app
+        for field, change in changes.items():
+            setattr(app, field, change["new"])
+        _check_oauth_rules(app)
+        app.save(update_fields=[*changes, "updated"])
+        record(
+            "Application.Update",
+            origin=origin,
+            payload={"application": _ref(app), "changes": _camel(changes)},
+        )
+    return app

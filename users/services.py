@@ -20,6 +20,7 @@ from users.errors import ConfirmationRequired, GuardError, StaleError
 from users.identifiers import normalize_email, normalize_phone, normalize_username
 from users.models import Identity, MfaFactor, PersonalAccessToken, User
 from users.sessions import end_sessions
+from users.signals import sessions_must_end
 
 # No 0/O, 1/l/I: a generated password is read off a screen and typed elsewhere.
 PASSWORD_ALPHABET = "".join(
@@ -268,6 +269,7 @@ def _end_sessions_and_tokens(user: User) -> None:
         revoked=timezone.now()
     )
     get_access_token_model().objects.filter(user=user).delete()
+    sessions_must_end.send(sender=User, user=user)  # signin ends the end-user sessions it tracks
 
 
 # --- Identifiers, profile ----------------------------------------------------------------
@@ -723,3 +725,106 @@ def replace_roles(user: User, roles, *, origin: Origin) -> None:
         for assignment in UserRole.objects.filter(user=user).select_related("role"):
             if assignment.role_id not in keep:
                 access_services.remove_role(user, assignment.role, origin=origin)
+
+
+# --- Lock down (authentik's "account lockdown") ----------------------------------------------
+
+LOCK_DOWN_REASON_MAX = 500
+
+
+def lock_down_user(user: User, *, origin: Origin, reason: str) -> dict:
+    """Suspend the user, end every session and grant, revoke every OAuth token and personal access
+    token, and make the password unusable (a new one comes only through a reset): one audit row
+    with the reason. Doing it again does it again (a new row): it is what an admin reaches for
+    when something is wrong, so it never skips. Returns what was ended (the audit payload)."""
+    reason = (reason or "").strip()
+    if not reason or len(reason) > LOCK_DOWN_REASON_MAX or "\x00" in reason:
+        raise ValidationError(
+            {
+                "reason": [
+                    ValidationError(f"Give a reason of 1 to {LOCK_DOWN_REASON_MAX} characters.")
+                ]
+            }
+        )
+    with transaction.atomic():
+        user, actor = lock_for_change(user, origin, superusers=user.is_superuser)
+        _guard_not_self(actor, user, "lock down")
+        _guard_staff_target(actor, user)
+        _guard_last_superuser(user, "lock down")
+        was_suspended = user.is_suspended
+        user.is_suspended = True
+        user.set_unusable_password()
+        user.password_updated_at = timezone.now()
+        user.is_password_expired = True
+        user.save(
+            update_fields=[
+                "is_suspended",
+                "password",
+                "password_updated_at",
+                "is_password_expired",
+                "updated_at",
+            ]
+        )
+        pats, _ = PersonalAccessToken.objects.filter(user=user).delete()
+        replies = sessions_must_end.send(sender=User, user=user, reason="lock_down")
+        sessions = sum(n for _, n in replies if isinstance(n, int))
+        _end_sessions_and_tokens(user)
+        payload = {
+            "reason": reason,
+            "wasSuspended": was_suspended,
+            "sessionsEnded": sessions,
+            "personalAccessTokensRevoked": pats,
+        }
+        record("User.LockDown", origin=origin, user=user, payload=payload)
+    return payload
+
+
+# --- End-user sign-in (signin/: the OpenID provider's /sign-in) ------------------------------
+
+SIGN_IN_KEY = "SignIn.Submit"  # with channel "Interaction": Logto's Interaction.SignIn.Submit
+
+
+def _interaction_origin(origin: Origin) -> Origin:
+    return Origin(
+        channel="Interaction",
+        actor_label=origin.application_id,
+        application_id=origin.application_id,
+        ip=origin.ip,
+        user_agent=origin.user_agent,
+    )
+
+
+def record_sign_in(user: User, *, application=None, origin: Origin, identifier_type="") -> User:
+    """An end user signed in: `last_sign_in_at` is now, the first application they sign in
+    through becomes their "From application", and one `Interaction.SignIn.Submit` row (Success)
+    is written. Neither touches `updated_at`: signing in is not an edit an admin could lose."""
+    now = timezone.now()
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(last_sign_in_at=now)
+        user.last_sign_in_at = now
+        first_app = application is not None and user.application_id is None
+        if first_app and User.objects.filter(pk=user.pk, application__isnull=True).update(
+            application=application
+        ):
+            user.application = application
+        record(
+            SIGN_IN_KEY,
+            origin=_interaction_origin(origin),
+            user=user,
+            payload={"event": "SignIn", "identifierType": identifier_type},
+        )
+    return user
+
+
+def record_failed_sign_in(user: User | None, *, origin: Origin, error: str, identifier_type=""):
+    """A refused end-user sign-in (`Interaction.SignIn.Submit`, Error): against the account
+    when the identifier named one; `error` is the reason (never what was typed)."""
+    from audit.models import Log
+
+    record(
+        SIGN_IN_KEY,
+        origin=_interaction_origin(origin),
+        user=user,
+        result=Log.Result.ERROR,
+        payload={"event": "SignIn", "identifierType": identifier_type, "error": error},
+    )

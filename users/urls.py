@@ -1,6 +1,6 @@
 from django.urls import path
 
-from users.views import access, details, directory, logs
+from users.views import access, details, directory, logs, sessions
 
 app_name = "users"
 urlpatterns = [
@@ -56,4 +56,16 @@ urlpatterns = [
     ),
     path("users/<id:user_id>/logs", logs.user_logs, name="logs"),
     path("users/<id:user_id>/logs/<id:log_id>", logs.user_log_detail, name="log"),
+    path("users/<id:user_id>/sessions", sessions.user_sessions, name="sessions"),
+    path(
+        "users/<id:user_id>/sessions/revoke-all",
+        sessions.sessions_revoke_all,
+        name="sessions-revoke-all",
+    ),
+    path(
+        "users/<id:user_id>/sessions/<id:session_id>/revoke",
+        sessions.session_revoke,
+        name="session-revoke",
+    ),
+    path("users/<id:user_id>/lock-down", sessions.user_lock_down, name="lock-down"),
 ]

@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from oauth2_provider.models import AbstractApplication
@@ -41,6 +44,8 @@ class Application(AbstractApplication):
     type = models.CharField(max_length=32, choices=Type.choices, default=Type.TRADITIONAL)
     description = models.TextField(blank=True, default="")
     secret_rotated_at = models.DateTimeField(null=True, blank=True)
+    # Third-party apps ask the user's consent before they get anything; first-party apps never do.
+    is_third_party = models.BooleanField(default=False)
     roles = models.ManyToManyField(
         Role, through="ApplicationRole", related_name="applications", blank=True
     )
@@ -58,6 +63,34 @@ class Application(AbstractApplication):
     def __str__(self):
         return self.name or self.id
 
+    def save(self, *args, **kwargs):
+        # oauth2_provider skips its consent screen for `skip_authorization`: first-party apps.
+        self.skip_authorization = not self.is_third_party
+        # ID tokens of apps users sign in through are signed RS256 (the key in settings).
+        self.algorithm = self.RS256_ALGORITHM if self.signs_users_in else self.NO_ALGORITHM
+        if (fields := kwargs.get("update_fields")) is not None:
+            kwargs["update_fields"] = {*fields, "skip_authorization", "algorithm"}
+        super().save(*args, **kwargs)
+
+    def get_allowed_schemes(self):
+        """https; plain http only for loopback redirect URIs (RFC 8252, local development)."""
+        schemes = list(super().get_allowed_schemes())
+        uris = f"{self.redirect_uris} {self.post_logout_redirect_uris}".split()
+        if "http" not in schemes and any(_is_loopback_http(uri) for uri in uris):
+            schemes.append("http")
+        return schemes
+
+    def clean(self):
+        super().clean()
+        uris = f"{self.redirect_uris} {self.post_logout_redirect_uris}".split()
+        remote_http = [
+            u for u in uris if u.lower().startswith("http:") and not _is_loopback_http(u)
+        ]
+        if remote_http and "http" not in super().get_allowed_schemes():
+            raise ValidationError(
+                {"redirect_uris": "Use https (plain http only for 127.0.0.1, [::1] or localhost)."}
+            )
+
     @property
     def created_at(self):
         return self.created
@@ -70,6 +103,14 @@ class Application(AbstractApplication):
     def signs_users_in(self):
         """Whether users sign in through it (so it needs redirect URIs)."""
         return not self.is_machine_to_machine
+
+
+def _is_loopback_http(uri: str) -> bool:
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return False
+    return parts.scheme == "http" and parts.hostname in {"127.0.0.1", "::1", "localhost"}
 
 
 class ApplicationRole(models.Model):
