@@ -67,6 +67,9 @@ WRITE_ROUTES = {
     "access:application-rotate-secret",
     "access:application-roles-assign",
     "access:application-role-remove",
+    "users:sessions-revoke-all",
+    "users:session-revoke",
+    "users:lock-down",
     "members:new",
     "members:grant",
     "members:role",
@@ -74,6 +77,7 @@ WRITE_ROUTES = {
 }
 NOT_FOR_VIEWERS = {"members:list"}  # 403 for every non-admin: tests/console/test_members_access.py
 NOT_PAGES = {"home", "health", "readiness", "console:sign-in", "console:sign-out"}
+NOT_PAGES |= {"signin:sign-in", "signin:signed-in", "signin:consent"}  # the end users' pages, not the console's
 
 
 @pytest.fixture
@@ -100,6 +104,7 @@ def world(admin_user):
         "users:permissions": f"/console/users/{subject.pk}/roles/permissions",
         "users:organizations": f"/console/users/{subject.pk}/organizations",
         "users:logs": f"/console/users/{subject.pk}/logs",
+        "users:sessions": f"/console/users/{subject.pk}/sessions",
         "users:log": f"/console/users/{subject.pk}/logs/{log.pk}",
         "access:roles": "/console/roles",
         "access:role-detail": f"/console/roles/{role.pk}",
