@@ -78,3 +78,9 @@ def management_api_seed(request):
     importlib.import_module("users.migrations.0008_application_roles").seed_management_api(
         apps, None
     )
+    # The console roles' groups (migration 0005_staff_roles), also wiped by a transactional test's
+    # flush; test order is not guaranteed under pytest-xdist.
+    from users import staff
+
+    for role in (staff.VIEWER, staff.EDITOR):
+        staff.role_group(role)
