@@ -16,15 +16,15 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from audit.recorder import Origin
+from console.dialogs import CONFIRM, FORM, Dialog, go, reload, render_dialog, render_page
 from users import access_search, access_services
 from users.access_forms import (
     AddMembershipForm,
@@ -57,14 +57,7 @@ from users.views.refusals import refusal_status
 
 READ = "users.view_user"
 CHANGE_USER = "users.change_user"
-FORM_TEMPLATE = "access/form_dialog.html"
-CONFIRM_TEMPLATE = "access/confirm_dialog.html"
 BAD_SEARCH = "That search is not valid: use at most 200 characters."
-
-
-def _is_fragment(request) -> bool:
-    # A history restore wants the whole page back, not the fragment.
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _posted(request):
@@ -74,12 +67,6 @@ def _posted(request):
 
 def _origin(request) -> Origin:
     return Origin.from_request(request)
-
-
-def _render(request, template, fragment, context, status=HTTPStatus.OK):
-    """The whole page, or its `fragment` partial for htmx."""
-    name = f"{template}#{fragment}" if fragment and _is_fragment(request) else template
-    return render(request, name, context, status=status)
 
 
 def _list(request, template, target, query, **context):
@@ -92,20 +79,7 @@ def _list(request, template, target, query, **context):
     result = query(data["search"], page=data["page"], page_size=data["page_size"])
     context.update(form=form, result=result, count_cap=access_search.COUNT_CAP)
     fragment = target if request.htmx and request.htmx.target == target else None
-    return _render(request, template, fragment, context)
-
-
-def _go(request, message, url):
-    """After a create or a delete: go to `url` (the new thing, or the list)."""
-    messages.success(request, message)
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _reload(request, message, url):
-    """After an edit: reload the page the dialog was opened on (search and page kept); without
-    JavaScript the dialog was a page of its own, so go to `url`, the page it belongs to."""
-    messages.success(request, message)
-    return HttpResponseClientRefresh() if request.htmx else redirect(url)
+    return render_page(request, template, fragment, context)
 
 
 def _apply_errors(form, error: ValidationError):
@@ -129,63 +103,39 @@ def _call(form, call):
         return None, exc.status
 
 
-def _form_dialog(request, form, *, title, url, submit, cancel, status=HTTPStatus.OK, **extra):
-    dialog = {"title": title, "url": url, "submit": submit, "cancel": cancel, **extra}
-    context = {"dialog": dialog, "form": form}
+def _form_dialog(request, form, dialog, *, status=HTTPStatus.OK):
+    context = {}
     if "scopes" in form.fields:
         context["scope_groups"] = access_search.scopes_by_resource()
         context["selected_scopes"] = form.selected_scope_ids()
-    return _render(request, FORM_TEMPLATE, "form-dialog", context, status=status)
-
-
-def _confirm(
-    request,
-    *,
-    title,
-    text,
-    url,
-    button,
-    cancel,
-    consequences=(),
-    blocked="",
-    error="",
-    status=HTTPStatus.OK,
-    subject=None,
-):
-    confirm = {
-        "title": title,
-        "text": text,
-        "url": url,
-        "button": button,
-        "cancel": cancel,
-        "consequences": consequences,
-        "blocked": blocked,
-    }
-    context = {"confirm": confirm, "error": error, "subject": subject}
-    return _render(request, CONFIRM_TEMPLATE, "confirm-dialog", context, status=status)
+    return render_dialog(request, dialog, form=form, status=status, **context)
 
 
 def _edit(request, form, call, *, done, dialog):
     """POST: validate, call the service, finish with `done(result)` or re-render with errors."""
     if request.method != "POST":
-        return _form_dialog(request, form, **dialog)
+        return _form_dialog(request, form, dialog)
     if not form.is_valid():
-        return _form_dialog(request, form, status=HTTPStatus.BAD_REQUEST, **dialog)
+        return _form_dialog(request, form, dialog, status=HTTPStatus.BAD_REQUEST)
     result, status = _call(form, lambda: call(form.cleaned_data))
     if status != HTTPStatus.OK:
-        return _form_dialog(request, form, status=status, **dialog)
+        return _form_dialog(request, form, dialog, status=status)
     return done(result)
 
 
-def _delete(request, call, *, done, confirm):
-    if request.method == "POST" and not confirm.get("blocked"):
+def _delete(request, call, *, done, confirm, subject=None):
+    """GET shows the confirmation; POST runs the service `call` and finishes with `done`, or
+    shows the refusal. A blocked deletion is a 409 and never reaches the service."""
+    if request.method == "POST" and not confirm.blocked:
         try:
             result = call()
         except ServiceError as error:
-            return _confirm(request, error=error.message, status=error.status, **confirm)
+            return render_dialog(
+                request, confirm, subject=subject, error=error.message, status=error.status
+            )
         return done(result)
     status = HTTPStatus.CONFLICT if request.method == "POST" else HTTPStatus.OK
-    return _confirm(request, status=status, **confirm)
+    return render_dialog(request, confirm, subject=subject, status=status)
 
 
 def _count_text(count: tuple[int, bool], one: str, many: str) -> str:
@@ -245,7 +195,7 @@ def user_roles_assign(request, user_id):
                     if added
                     else "The user already had these roles."
                 )
-                return _reload(request, message, reverse("users:roles", args=[subject.pk]))
+                return reload(request, message, reverse("users:roles", args=[subject.pk]))
         selected = _valid_roles(request.POST.getlist("roles"))
     else:
         choices = RoleChoicesForm(request.GET)
@@ -270,7 +220,7 @@ def user_roles_assign(request, user_id):
     fragment = "assign-roles"
     if request.method == "GET" and request.htmx and request.htmx.target == "role-choices":
         fragment = "role-choices"
-    return _render(request, "access/user_roles_assign.html", fragment, context, status=status)
+    return render_page(request, "access/user_roles_assign.html", fragment, context, status=status)
 
 
 def _valid_roles(ids):
@@ -290,16 +240,18 @@ def user_role_remove(request, user_id, role_id):
     return _delete(
         request,
         lambda: access_services.remove_role(subject, role, origin=_origin(request)),
-        done=lambda _: _reload(request, f"Role “{role.name}” removed.", back),
-        confirm={
-            "title": "Remove role",
-            "text": f"Remove the role “{role.name}” from this user? They lose the permissions "
+        done=lambda _: reload(request, f"Role “{role.name}” removed.", back),
+        confirm=Dialog(
+            CONFIRM,
+            danger=True,
+            title="Remove role",
+            text=f"Remove the role “{role.name}” from this user? They lose the permissions "
             "it grants, unless another of their roles grants them too.",
-            "url": url,
-            "button": "Remove",
-            "cancel": back,
-            "subject": subject,
-        },
+            url=url,
+            submit="Remove",
+            cancel=back,
+        ),
+        subject=subject,
     )
 
 
@@ -339,7 +291,7 @@ def user_organization_add(request, user_id):
                 ),
             )
             if status == HTTPStatus.OK:
-                return _reload(
+                return reload(
                     request,
                     f"Added to “{chosen.name}”.",
                     reverse("users:organizations", args=[subject.pk]),
@@ -369,7 +321,9 @@ def user_organization_add(request, user_id):
     fragment = "add-organization"
     if request.method == "GET" and request.htmx and request.htmx.target == "organization-choices":
         fragment = "organization-choices"
-    return _render(request, "access/user_organization_add.html", fragment, context, status=status)
+    return render_page(
+        request, "access/user_organization_add.html", fragment, context, status=status
+    )
 
 
 def _membership_or_404(subject, organization_id) -> Membership:
@@ -396,14 +350,15 @@ def user_organization_roles(request, user_id, organization_id):
         lambda data: access_services.set_membership_roles(
             subject, organization, data["roles"], origin=_origin(request)
         ),
-        done=lambda _: _reload(request, f"Roles in “{organization.name}” saved.", back),
-        dialog={
-            "title": f"Roles in {organization.name}",
-            "intro": "The organization roles this user holds in this organization.",
-            "url": reverse("users:organization-roles", args=[subject.pk, organization.pk]),
-            "submit": "Save",
-            "cancel": back,
-        },
+        done=lambda _: reload(request, f"Roles in “{organization.name}” saved.", back),
+        dialog=Dialog(
+            FORM,
+            title=f"Roles in {organization.name}",
+            intro="The organization roles this user holds in this organization.",
+            url=reverse("users:organization-roles", args=[subject.pk, organization.pk]),
+            submit="Save",
+            cancel=back,
+        ),
     )
 
 
@@ -418,16 +373,18 @@ def user_organization_remove(request, user_id, organization_id):
     return _delete(
         request,
         lambda: access_services.remove_membership(subject, organization, origin=_origin(request)),
-        done=lambda _: _reload(request, f"Removed from “{organization.name}”.", back),
-        confirm={
-            "title": "Remove from organization",
-            "text": f"Remove this user from “{organization.name}”? Their organization roles "
+        done=lambda _: reload(request, f"Removed from “{organization.name}”.", back),
+        confirm=Dialog(
+            CONFIRM,
+            danger=True,
+            title="Remove from organization",
+            text=f"Remove this user from “{organization.name}”? Their organization roles "
             "there go too. Their account is not changed otherwise.",
-            "url": reverse("users:organization-remove", args=[subject.pk, organization.pk]),
-            "button": "Remove",
-            "cancel": back,
-            "subject": subject,
-        },
+            url=reverse("users:organization-remove", args=[subject.pk, organization.pk]),
+            submit="Remove",
+            cancel=back,
+        ),
+        subject=subject,
     )
 
 
@@ -450,15 +407,16 @@ def role_new(request):
         request,
         form,
         lambda data: access_services.create_role(origin=_origin(request), **data),
-        done=lambda role: _go(
+        done=lambda role: go(
             request, f"Role “{role.name}” created.", reverse("access:role-detail", args=[role.pk])
         ),
-        dialog={
-            "title": "Create role",
-            "url": reverse("access:role-new"),
-            "submit": "Create role",
-            "cancel": reverse("access:roles"),
-        },
+        dialog=Dialog(
+            FORM,
+            title="Create role",
+            url=reverse("access:role-new"),
+            submit="Create role",
+            cancel=reverse("access:roles"),
+        ),
     )
 
 
@@ -484,15 +442,16 @@ def role_edit(request, role_id):
         request,
         form,
         lambda data: access_services.update_role(role, origin=_origin(request), **data),
-        done=lambda role: _reload(
+        done=lambda role: reload(
             request, f"Role “{role.name}” saved.", reverse("access:role-detail", args=[role.pk])
         ),
-        dialog={
-            "title": "Edit role",
-            "url": reverse("access:role-edit", args=[role.pk]),
-            "submit": "Save",
-            "cancel": reverse("access:role-detail", args=[role.pk]),
-        },
+        dialog=Dialog(
+            FORM,
+            title="Edit role",
+            url=reverse("access:role-edit", args=[role.pk]),
+            submit="Save",
+            cancel=reverse("access:role-detail", args=[role.pk]),
+        ),
     )
 
 
@@ -511,16 +470,18 @@ def role_delete(request, role_id):
     return _delete(
         request,
         lambda: access_services.delete_role(role, origin=_origin(request)),
-        done=lambda _: _go(request, f"Role “{role.name}” deleted.", reverse("access:roles")),
-        confirm={
-            "title": "Delete role",
-            "text": f"Delete the role “{role.name}”? This cannot be undone; the audit log keeps "
+        done=lambda _: go(request, f"Role “{role.name}” deleted.", reverse("access:roles")),
+        confirm=Dialog(
+            CONFIRM,
+            danger=True,
+            title="Delete role",
+            text=f"Delete the role “{role.name}”? This cannot be undone; the audit log keeps "
             "a record.",
-            "consequences": consequences,
-            "url": reverse("access:role-delete", args=[role.pk]),
-            "button": "Delete role",
-            "cancel": reverse("access:role-detail", args=[role.pk]),
-        },
+            consequences=consequences,
+            url=reverse("access:role-delete", args=[role.pk]),
+            submit="Delete role",
+            cancel=reverse("access:role-detail", args=[role.pk]),
+        ),
     )
 
 
@@ -545,17 +506,18 @@ def resource_new(request):
         request,
         form,
         lambda data: access_services.create_resource(origin=_origin(request), **data),
-        done=lambda resource: _go(
+        done=lambda resource: go(
             request,
             f"API resource “{resource.name}” created.",
             reverse("access:api-resource-detail", args=[resource.pk]),
         ),
-        dialog={
-            "title": "Create API resource",
-            "url": reverse("access:api-resource-new"),
-            "submit": "Create API resource",
-            "cancel": reverse("access:api-resources"),
-        },
+        dialog=Dialog(
+            FORM,
+            title="Create API resource",
+            url=reverse("access:api-resource-new"),
+            submit="Create API resource",
+            cancel=reverse("access:api-resources"),
+        ),
     )
 
 
@@ -577,18 +539,19 @@ def resource_edit(request, resource_id):
         request,
         form,
         lambda data: access_services.update_resource(resource, origin=_origin(request), **data),
-        done=lambda resource: _reload(
+        done=lambda resource: reload(
             request,
             f"API resource “{resource.name}” saved.",
             reverse("access:api-resource-detail", args=[resource.pk]),
         ),
-        dialog={
-            "title": "Edit API resource",
-            "intro": f"API identifier: {resource.indicator} (fixed).",
-            "url": reverse("access:api-resource-edit", args=[resource.pk]),
-            "submit": "Save",
-            "cancel": reverse("access:api-resource-detail", args=[resource.pk]),
-        },
+        dialog=Dialog(
+            FORM,
+            title="Edit API resource",
+            intro=f"API identifier: {resource.indicator} (fixed).",
+            url=reverse("access:api-resource-edit", args=[resource.pk]),
+            submit="Save",
+            cancel=reverse("access:api-resource-detail", args=[resource.pk]),
+        ),
     )
 
 
@@ -611,31 +574,34 @@ def resource_delete(request, resource_id):
     return _delete(
         request,
         lambda: access_services.delete_resource(resource, origin=_origin(request)),
-        done=lambda _: _go(
+        done=lambda _: go(
             request, f"API resource “{resource.name}” deleted.", reverse("access:api-resources")
         ),
-        confirm={
-            "title": "Delete API resource",
-            "text": f"Delete the API resource “{resource.name}” ({resource.indicator})?",
-            "consequences": [
-                f"Its {scope_count} permission{'' if scope_count == 1 else 's'} are deleted with it."
-            ],
-            "blocked": blocked,
-            "url": reverse("access:api-resource-delete", args=[resource.pk]),
-            "button": "Delete API resource",
-            "cancel": reverse("access:api-resource-detail", args=[resource.pk]),
-        },
+        confirm=Dialog(
+            CONFIRM,
+            danger=True,
+            title="Delete API resource",
+            text=f"Delete the API resource “{resource.name}” ({resource.indicator})?",
+            consequences=(
+                f"Its {scope_count} permission{'' if scope_count == 1 else 's'} are deleted with it.",
+            ),
+            blocked=blocked,
+            url=reverse("access:api-resource-delete", args=[resource.pk]),
+            submit="Delete API resource",
+            cancel=reverse("access:api-resource-detail", args=[resource.pk]),
+        ),
     )
 
 
 def _scope_dialog(resource, title, url, submit):
-    return {
-        "title": title,
-        "intro": f"A permission of {resource.name} ({resource.indicator}).",
-        "url": url,
-        "submit": submit,
-        "cancel": reverse("access:api-resource-detail", args=[resource.pk]),
-    }
+    return Dialog(
+        FORM,
+        title=title,
+        intro=f"A permission of {resource.name} ({resource.indicator}).",
+        url=url,
+        submit=submit,
+        cancel=reverse("access:api-resource-detail", args=[resource.pk]),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -649,7 +615,7 @@ def scope_new(request, resource_id):
         request,
         form,
         lambda data: access_services.create_scope(resource, origin=_origin(request), **data),
-        done=lambda scope: _reload(
+        done=lambda scope: reload(
             request,
             f"Permission “{scope.name}” added.",
             reverse("access:api-resource-detail", args=[resource.pk]),
@@ -672,7 +638,7 @@ def scope_edit(request, resource_id, scope_id):
         request,
         form,
         lambda data: access_services.update_scope(scope, origin=_origin(request), **data),
-        done=lambda scope: _reload(
+        done=lambda scope: reload(
             request,
             f"Permission “{scope.name}” saved.",
             reverse("access:api-resource-detail", args=[scope.resource_id]),
@@ -702,15 +668,17 @@ def scope_delete(request, resource_id, scope_id):
     return _delete(
         request,
         lambda: access_services.delete_scope(scope, origin=_origin(request)),
-        done=lambda _: _reload(request, f"Permission “{scope.name}” deleted.", back),
-        confirm={
-            "title": "Delete permission",
-            "text": f"Delete the permission “{scope.name}” of {scope.resource.name}?",
-            "consequences": consequences or ["No role grants it."],
-            "url": reverse("access:scope-delete", args=[scope.resource_id, scope.pk]),
-            "button": "Delete permission",
-            "cancel": back,
-        },
+        done=lambda _: reload(request, f"Permission “{scope.name}” deleted.", back),
+        confirm=Dialog(
+            CONFIRM,
+            danger=True,
+            title="Delete permission",
+            text=f"Delete the permission “{scope.name}” of {scope.resource.name}?",
+            consequences=consequences or ["No role grants it."],
+            url=reverse("access:scope-delete", args=[scope.resource_id, scope.pk]),
+            submit="Delete permission",
+            cancel=back,
+        ),
     )
 
 
@@ -738,17 +706,18 @@ def organization_new(request):
         request,
         form,
         lambda data: access_services.create_organization(origin=_origin(request), **data),
-        done=lambda org: _go(
+        done=lambda org: go(
             request,
             f"Organization “{org.name}” created.",
             reverse("access:organization-detail", args=[org.pk]),
         ),
-        dialog={
-            "title": "Create organization",
-            "url": reverse("access:organization-new"),
-            "submit": "Create organization",
-            "cancel": reverse("access:organizations"),
-        },
+        dialog=Dialog(
+            FORM,
+            title="Create organization",
+            url=reverse("access:organization-new"),
+            submit="Create organization",
+            cancel=reverse("access:organizations"),
+        ),
     )
 
 
@@ -782,17 +751,18 @@ def organization_edit(request, organization_id):
         lambda data: access_services.update_organization(
             organization, origin=_origin(request), **data
         ),
-        done=lambda org: _reload(
+        done=lambda org: reload(
             request,
             f"Organization “{org.name}” saved.",
             reverse("access:organization-detail", args=[org.pk]),
         ),
-        dialog={
-            "title": "Edit organization",
-            "url": reverse("access:organization-edit", args=[organization.pk]),
-            "submit": "Save",
-            "cancel": reverse("access:organization-detail", args=[organization.pk]),
-        },
+        dialog=Dialog(
+            FORM,
+            title="Edit organization",
+            url=reverse("access:organization-edit", args=[organization.pk]),
+            submit="Save",
+            cancel=reverse("access:organization-detail", args=[organization.pk]),
+        ),
     )
 
 
@@ -805,20 +775,22 @@ def organization_delete(request, organization_id):
     return _delete(
         request,
         lambda: access_services.delete_organization(organization, origin=_origin(request)),
-        done=lambda _: _go(
+        done=lambda _: go(
             request, f"Organization “{organization.name}” deleted.", reverse("access:organizations")
         ),
-        confirm={
-            "title": "Delete organization",
-            "text": f"Delete the organization “{organization.name}”? This cannot be undone.",
-            "consequences": [
+        confirm=Dialog(
+            CONFIRM,
+            danger=True,
+            title="Delete organization",
+            text=f"Delete the organization “{organization.name}”? This cannot be undone.",
+            consequences=(
                 f"Its {_count_text(members, 'membership', 'memberships')} and the organization "
-                "roles held in it are removed (cascade); the users keep their accounts."
-            ],
-            "url": reverse("access:organization-delete", args=[organization.pk]),
-            "button": "Delete organization",
-            "cancel": reverse("access:organization-detail", args=[organization.pk]),
-        },
+                "roles held in it are removed (cascade); the users keep their accounts.",
+            ),
+            url=reverse("access:organization-delete", args=[organization.pk]),
+            submit="Delete organization",
+            cancel=reverse("access:organization-detail", args=[organization.pk]),
+        ),
     )
 
 
@@ -843,18 +815,19 @@ def organization_role_new(request):
         request,
         form,
         lambda data: access_services.create_organization_role(origin=_origin(request), **data),
-        done=lambda role: _reload(
+        done=lambda role: reload(
             request,
             f"Organization role “{role.name}” created.",
             reverse("access:organization-roles"),
         ),
-        dialog={
-            "title": "Create organization role",
-            "intro": "Members hold organization roles inside each organization they belong to.",
-            "url": reverse("access:organization-role-new"),
-            "submit": "Create organization role",
-            "cancel": reverse("access:organization-roles"),
-        },
+        dialog=Dialog(
+            FORM,
+            title="Create organization role",
+            intro="Members hold organization roles inside each organization they belong to.",
+            url=reverse("access:organization-role-new"),
+            submit="Create organization role",
+            cancel=reverse("access:organization-roles"),
+        ),
     )
 
 
@@ -870,15 +843,16 @@ def organization_role_edit(request, role_id):
         lambda data: access_services.update_organization_role(
             role, origin=_origin(request), **data
         ),
-        done=lambda role: _reload(
+        done=lambda role: reload(
             request, f"Organization role “{role.name}” saved.", reverse("access:organization-roles")
         ),
-        dialog={
-            "title": "Edit organization role",
-            "url": reverse("access:organization-role-edit", args=[role.pk]),
-            "submit": "Save",
-            "cancel": reverse("access:organization-roles"),
-        },
+        dialog=Dialog(
+            FORM,
+            title="Edit organization role",
+            url=reverse("access:organization-role-edit", args=[role.pk]),
+            submit="Save",
+            cancel=reverse("access:organization-roles"),
+        ),
     )
 
 
@@ -891,22 +865,24 @@ def organization_role_delete(request, role_id):
     return _delete(
         request,
         lambda: access_services.delete_organization_role(role, origin=_origin(request)),
-        done=lambda _: _reload(
+        done=lambda _: reload(
             request,
             f"Organization role “{role.name}” deleted.",
             reverse("access:organization-roles"),
         ),
-        confirm={
-            "title": "Delete organization role",
-            "text": f"Delete the organization role “{role.name}”?",
-            "consequences": [
+        confirm=Dialog(
+            CONFIRM,
+            danger=True,
+            title="Delete organization role",
+            text=f"Delete the organization role “{role.name}”?",
+            consequences=(
                 f"It is taken from {_count_text(holders, 'member', 'members')} who hold it "
-                "(cascade); their memberships stay."
-            ],
-            "url": reverse("access:organization-role-delete", args=[role.pk]),
-            "button": "Delete organization role",
-            "cancel": reverse("access:organization-roles"),
-        },
+                "(cascade); their memberships stay.",
+            ),
+            url=reverse("access:organization-role-delete", args=[role.pk]),
+            submit="Delete organization role",
+            cancel=reverse("access:organization-roles"),
+        ),
     )
 
 
@@ -933,14 +909,14 @@ def _show_secret(request, app, secret, *, heading):
     """The one response that shows a client secret (the view is never_cache; the dialog is
     hx-history="false" and console.js removes it when it closes)."""
     context = {"application": app, "secret": secret, "heading": heading}
-    return _render(request, SECRET_TEMPLATE, "application-secret", context)
+    return render_page(request, SECRET_TEMPLATE, "application-secret", context)
 
 
 def _created(request, app):
     if app.is_machine_to_machine:
         messages.success(request, f"Application “{app.name}” created.")
         return _show_secret(request, app, app.new_client_secret, heading="Application created")
-    return _go(
+    return go(
         request,
         f"Application “{app.name}” created.",
         reverse("access:application-detail", args=[app.pk]),
@@ -959,12 +935,13 @@ def application_new(request):
         form,
         lambda data: access_services.create_application(origin=_origin(request), **data),
         done=lambda app: _created(request, app),
-        dialog={
-            "title": "Create application",
-            "url": reverse("access:application-new"),
-            "submit": "Create application",
-            "cancel": reverse("access:applications"),
-        },
+        dialog=Dialog(
+            FORM,
+            title="Create application",
+            url=reverse("access:application-new"),
+            submit="Create application",
+            cancel=reverse("access:applications"),
+        ),
     )
 
 
@@ -991,18 +968,19 @@ def application_edit(request, application_id):
         lambda data: access_services.update_application(
             application, origin=_origin(request), **data
         ),
-        done=lambda app: _reload(
+        done=lambda app: reload(
             request,
             f"Application “{app.name}” saved.",
             reverse("access:application-detail", args=[app.pk]),
         ),
-        dialog={
-            "title": "Edit application",
-            "intro": f"{application.get_type_display()} application (the type is fixed).",
-            "url": reverse("access:application-edit", args=[application.pk]),
-            "submit": "Save",
-            "cancel": reverse("access:application-detail", args=[application.pk]),
-        },
+        dialog=Dialog(
+            FORM,
+            title="Edit application",
+            intro=f"{application.get_type_display()} application (the type is fixed).",
+            url=reverse("access:application-edit", args=[application.pk]),
+            submit="Save",
+            cancel=reverse("access:application-detail", args=[application.pk]),
+        ),
     )
 
 
@@ -1015,22 +993,24 @@ def application_delete(request, application_id):
     return _delete(
         request,
         lambda: access_services.delete_application(application, origin=_origin(request)),
-        done=lambda _: _go(
+        done=lambda _: go(
             request, f"Application “{application.name}” deleted.", reverse("access:applications")
         ),
-        confirm={
-            "title": "Delete application",
-            "text": f"Delete the application “{application.name}”? Nobody can sign in through "
+        confirm=Dialog(
+            CONFIRM,
+            danger=True,
+            title="Delete application",
+            text=f"Delete the application “{application.name}”? Nobody can sign in through "
             "it any more, and the tokens issued to it stop working.",
-            "consequences": [
+            consequences=(
                 f"{_count_text(users, 'user', 'users')} came from it: they keep their accounts, "
                 "and their “From application” becomes empty.",
                 "Its access and refresh tokens are deleted with it (cascade).",
-            ],
-            "url": reverse("access:application-delete", args=[application.pk]),
-            "button": "Delete application",
-            "cancel": reverse("access:application-detail", args=[application.pk]),
-        },
+            ),
+            url=reverse("access:application-delete", args=[application.pk]),
+            submit="Delete application",
+            cancel=reverse("access:application-detail", args=[application.pk]),
+        ),
     )
 
 
@@ -1051,16 +1031,18 @@ def application_rotate_secret(request, application_id):
     if request.method == "POST":
         secret = access_services.rotate_application_secret(application, origin=_origin(request))
         return _show_secret(request, application, secret, heading="New client secret")
-    return _confirm(
-        request,
+    dialog = Dialog(
+        CONFIRM,
+        danger=True,
         title="Rotate client secret",
         text=f"Give “{application.name}” a new client secret? The current one stops working "
         "at once, and so does every access token issued with it.",
-        consequences=["The new secret is shown once: copy it into the program that uses it."],
+        consequences=("The new secret is shown once: copy it into the program that uses it.",),
         url=reverse("access:application-rotate-secret", args=[application.pk]),
-        button="Rotate secret",
+        submit="Rotate secret",
         cancel=detail,
     )
+    return render_dialog(request, dialog)
 
 
 def _assignable_application_roles(application, limit=200):
@@ -1099,7 +1081,7 @@ def application_roles_assign(request, application_id):
                     if added
                     else "The application already had these roles."
                 )
-                return _reload(request, message, detail)
+                return reload(request, message, detail)
         selected = {r.pk for r in _valid_roles(request.POST.getlist("roles"))}
     else:
         form = AssignRolesForm()
@@ -1111,7 +1093,7 @@ def application_roles_assign(request, application_id):
         "more": more,
         "selected": selected,
     }
-    return _render(
+    return render_page(
         request, "access/application_roles_assign.html", "assign-roles", context, status=status
     )
 
@@ -1126,13 +1108,15 @@ def application_role_remove(request, application_id, role_id):
     return _delete(
         request,
         lambda: access_services.remove_application_role(application, role, origin=_origin(request)),
-        done=lambda _: _reload(request, f"Role “{role.name}” removed.", detail),
-        confirm={
-            "title": "Remove role",
-            "text": f"Remove the role “{role.name}” from “{application.name}”? It loses the "
+        done=lambda _: reload(request, f"Role “{role.name}” removed.", detail),
+        confirm=Dialog(
+            CONFIRM,
+            danger=True,
+            title="Remove role",
+            text=f"Remove the role “{role.name}” from “{application.name}”? It loses the "
             "permissions the role grants at once, and its current access tokens stop working.",
-            "url": reverse("access:application-role-remove", args=[application.pk, role.pk]),
-            "button": "Remove",
-            "cancel": detail,
-        },
+            url=reverse("access:application-role-remove", args=[application.pk, role.pk]),
+            submit="Remove",
+            cancel=detail,
+        ),
     )
