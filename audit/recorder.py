@@ -63,6 +63,13 @@ def client_ip(request) -> str | None:
     return ip
 
 
+def field_changes(obj, values: dict) -> dict:
+    """The fields whose value would change, as field -> {"old", "new"} (the audit payload)."""
+    return {
+        f: {"old": getattr(obj, f), "new": v} for f, v in values.items() if getattr(obj, f) != v
+    }
+
+
 def _label(user) -> str:
     return (
         getattr(user, "primary_email", None)

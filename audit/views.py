@@ -16,12 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from audit import queries
 from audit.forms import LogFilterForm
 from audit.serializers import describe
-
-
-def _is_fragment(request, target) -> bool:
-    # A history restore wants the whole page back, not the fragment.
-    htmx = request.htmx
-    return bool(htmx) and not htmx.history_restore_request and htmx.target == target
+from console.dialogs import is_fragment
 
 
 @require_GET
@@ -36,7 +31,7 @@ def log_list(request):
         "show_user": True,
     }
     template = "audit/log_list.html"
-    if _is_fragment(request, "log-table"):
+    if is_fragment(request, "log-table"):
         template += "#log-table"
     if not form.is_valid():
         return render(request, template, context, status=HTTPStatus.BAD_REQUEST)

@@ -21,9 +21,9 @@ from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import get_access_token_model
 
-from audit.recorder import Origin, record
+from audit.recorder import Origin, field_changes, record
 from users import profile_rules
-from users.errors import GuardError, ServiceError
+from users.errors import ServiceError
 from users.models import (
     ApiResource,
     Application,
@@ -37,7 +37,7 @@ from users.models import (
     UserRole,
 )
 from users.models.access import DESCRIPTION_MAX, NAME_MAX
-from users.services import lock_for_change
+from users.services import guard_staff_target, lock_for_change
 
 INDICATOR_MAX = 256
 APPLICATION_DESCRIPTION_MAX = 1024
@@ -100,14 +100,6 @@ def _given(**values) -> dict:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _changes(obj, values: dict) -> dict:
-    return {
-        field: {"old": getattr(obj, field), "new": value}
-        for field, value in values.items()
-        if getattr(obj, field) != value
-    }
-
-
 def _camel(changes: dict) -> dict:
     def camel(name):
         head, *rest = name.split("_")
@@ -161,15 +153,6 @@ def _save(obj, fields, *, unique_field: str, taken):
         raise
 
 
-def _lock_user(user: User, origin: Origin) -> User:
-    """Lock the user with the acting admin and check the admin as they are now (not as the
-    request found them): only a superuser changes a staff account."""
-    user, actor = lock_for_change(user, origin)
-    if actor is not None and user.is_staff and not actor.is_superuser:
-        raise GuardError("Only a superuser may change a staff account.")
-    return user
-
-
 # --- API resources and their permissions -------------------------------------------------
 
 
@@ -209,7 +192,7 @@ def update_resource(resource: ApiResource, *, origin: Origin, name: str) -> ApiR
     name = _clean_text("name", name, limit=NAME_MAX, required=True)
     with transaction.atomic():
         resource = ApiResource.objects.select_for_update().get(pk=resource.pk)
-        changes = _changes(resource, {"name": name})
+        changes = field_changes(resource, {"name": name})
         if not changes:
             return resource
         resource.name = name
@@ -305,7 +288,7 @@ def update_scope(scope: Scope, *, origin: Origin, name: str, description: str) -
     description = _clean_text("description", description, limit=DESCRIPTION_MAX)
     with transaction.atomic():
         scope = Scope.objects.select_for_update().select_related("resource").get(pk=scope.pk)
-        changes = _changes(scope, {"name": name, "description": description})
+        changes = field_changes(scope, {"name": name, "description": description})
         if not changes:
             return scope
         if "name" in changes and _scope_taken(scope.resource, name, exclude_pk=scope.pk):
@@ -394,7 +377,7 @@ def _update_named(model, obj, action: str, *, origin: Origin, values: dict, scop
     scopes = _scopes(scopes) if scopes is not None else None
     with transaction.atomic():
         obj = model.objects.select_for_update().get(pk=obj.pk)
-        changes = _changes(obj, values)
+        changes = field_changes(obj, values)
         if "name" in changes and _name_taken(model, values["name"], exclude_pk=obj.pk):
             raise _unique_error("name", obj)
         if scopes is not None:
@@ -465,7 +448,8 @@ def assign_roles(user: User, roles: Iterable[Role], *, origin: Origin) -> list[R
     if not roles:
         return []
     with transaction.atomic():
-        user = _lock_user(user, origin)
+        user, actor = lock_for_change(user, origin)
+        guard_staff_target(actor, user)
         have = set(UserRole.objects.filter(user=user).values_list("role_id", flat=True))
         new = [r for r in roles if r.pk not in have]
         if not new:
@@ -496,7 +480,8 @@ def assign_roles(user: User, roles: Iterable[Role], *, origin: Origin) -> list[R
 def remove_role(user: User, role: Role, *, origin: Origin) -> bool:
     """Take a role from the user; False if they did not have it."""
     with transaction.atomic():
-        user = _lock_user(user, origin)
+        user, actor = lock_for_change(user, origin)
+        guard_staff_target(actor, user)
         deleted, _ = UserRole.objects.filter(user=user, role=role).delete()
         if not deleted:
             return False
@@ -541,7 +526,7 @@ def update_organization(
     values = _org_values(_given(name=name, description=description, custom_data=custom_data))
     with transaction.atomic():
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
-        changes = _changes(organization, values)
+        changes = field_changes(organization, values)
         if not changes:
             return organization
         for field, change in changes.items():
@@ -646,7 +631,8 @@ def add_membership(
     """Make the user a member with these roles; for a member already, add the roles missing."""
     roles = list(dict.fromkeys(roles))
     with transaction.atomic():
-        user = _lock_user(user, origin)
+        user, actor = lock_for_change(user, origin)
+        guard_staff_target(actor, user)
         membership = Membership.objects.filter(user=user, organization=organization).first()
         if membership is None:
             try:
@@ -680,7 +666,8 @@ def set_membership_roles(
     """Make the member's organization roles exactly these."""
     roles = list(dict.fromkeys(roles))
     with transaction.atomic():
-        user = _lock_user(user, origin)
+        user, actor = lock_for_change(user, origin)
+        guard_staff_target(actor, user)
         membership = Membership.objects.filter(user=user, organization=organization).first()
         if membership is None:
             raise ValidationError(
@@ -702,7 +689,8 @@ def set_membership_roles(
 def remove_membership(user: User, organization: Organization, *, origin: Origin) -> bool:
     """Take the user out of the organization (and its roles); False if they were not in it."""
     with transaction.atomic():
-        user = _lock_user(user, origin)
+        user, actor = lock_for_change(user, origin)
+        guard_staff_target(actor, user)
         membership = Membership.objects.filter(user=user, organization=organization).first()
         if membership is None:
             return False
@@ -814,7 +802,7 @@ def update_application(
         values = _app_values(
             _given(name=name, description=description, redirect_uris=redirect_uris), app.type
         )
-        changes = _changes(app, values)
+        changes = field_changes(app, values)
         if not changes:
             return app
         for field, change in changes.items():

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from audit.recorder import Origin, record
+from audit.recorder import Origin, field_changes, record
 from users import profile_rules, tokens
 from users.errors import ConfirmationRequired, GuardError, StaleError
 from users.identifiers import normalize_email, normalize_phone, normalize_username
@@ -168,7 +168,9 @@ def create_user(
 # --- Guards shared by the verbs below -------------------------------------------------------
 
 
-def _guard_staff_target(actor, user):
+def guard_staff_target(actor, user):
+    """Only a superuser changes a staff account (checked on the actor as locked, not as the
+    request found them)."""
     if actor is not None and user.is_staff and not actor.is_superuser:
         raise GuardError("Only a superuser may change a staff account.")
 
@@ -275,13 +277,6 @@ def _end_sessions_and_tokens(user: User) -> None:
 # --- Identifiers, profile ----------------------------------------------------------------
 
 
-def _diff(user: User, values: dict) -> dict:
-    """The fields whose value would change, as field -> {"old", "new"} (the audit payload)."""
-    return {
-        f: {"old": getattr(user, f), "new": v} for f, v in values.items() if getattr(user, f) != v
-    }
-
-
 def _apply(user: User, changes: dict) -> None:
     for field_name, change in changes.items():
         setattr(user, field_name, change["new"])
@@ -300,8 +295,8 @@ def update_identifiers(
     identifiers = normalize_identifiers(values)
     with transaction.atomic():
         user, actor = lock_for_change(user, origin, expected_updated_at)
-        _guard_staff_target(actor, user)
-        changes = _diff(user, identifiers)
+        guard_staff_target(actor, user)
+        changes = field_changes(user, identifiers)
         if not changes:
             return user
         if conflicts := find_identifier_conflicts(identifiers, exclude_id=user.pk):
@@ -327,8 +322,8 @@ def update_profile(user: User, *, origin: Origin, expected_updated_at=None, **va
     cleaned = profile_rules.clean_profile_values(values)
     with transaction.atomic():
         user, actor = lock_for_change(user, origin, expected_updated_at)
-        _guard_staff_target(actor, user)
-        changes = _diff(user, cleaned)
+        guard_staff_target(actor, user)
+        changes = field_changes(user, cleaned)
         if not changes:
             return user
         _apply(user, changes)
@@ -344,7 +339,7 @@ def reset_password(user: User, *, origin: Origin, require_change: bool = False) 
     password = generate_password()
     with transaction.atomic():
         user, actor = lock_for_change(user, origin)
-        _guard_staff_target(actor, user)
+        guard_staff_target(actor, user)
         _store_password(user, password, require_change=require_change)
         record(
             "User.Password.Reset",
@@ -360,7 +355,7 @@ def set_password(user: User, *, origin: Origin, password: str) -> User:
     validators, with the user as context; then the user's sessions and tokens end."""
     with transaction.atomic():
         user, actor = lock_for_change(user, origin)
-        _guard_staff_target(actor, user)
+        guard_staff_target(actor, user)
         validate_typed_password(password, user)
         _store_password(user, password, require_change=False)
         record("User.Password.Update", origin=origin, user=user)
@@ -382,7 +377,7 @@ def suspend_user(user: User, *, origin: Origin) -> User:
         if user.is_suspended:
             return user
         _guard_not_self(actor, user, "suspend")
-        _guard_staff_target(actor, user)
+        guard_staff_target(actor, user)
         _guard_last_superuser(user, "suspend")
         user.is_suspended = True
         user.save(update_fields=["is_suspended", "updated_at"])
@@ -396,7 +391,7 @@ def reactivate_user(user: User, *, origin: Origin) -> User:
         user, actor = lock_for_change(user, origin)
         if not user.is_suspended:
             return user
-        _guard_staff_target(actor, user)
+        guard_staff_target(actor, user)
         user.is_suspended = False
         user.save(update_fields=["is_suspended", "updated_at"])
         record("User.Reactivate", origin=origin, user=user)
@@ -408,7 +403,7 @@ def delete_user(user: User, *, origin: Origin) -> dict:
     with transaction.atomic():
         user, actor = lock_for_change(user, origin, superusers=user.is_superuser)
         _guard_not_self(actor, user, "delete")
-        _guard_staff_target(actor, user)
+        guard_staff_target(actor, user)
         _guard_last_superuser(user, "delete")
         snapshot = {
             "id": user.pk,
@@ -429,7 +424,7 @@ def delete_user(user: User, *, origin: Origin) -> dict:
 def remove_identity(identity: Identity, *, origin: Origin, confirm_lockout: bool = False) -> None:
     with transaction.atomic():
         user, actor = lock_for_change(identity.user, origin)
-        _guard_staff_target(actor, user)
+        guard_staff_target(actor, user)
         if not confirm_lockout and not has_sign_in_method(user, without_identity=identity.pk):
             raise ConfirmationRequired(
                 "This is the user's last way to sign in: without it they cannot sign in at all. "
@@ -443,7 +438,7 @@ def remove_identity(identity: Identity, *, origin: Origin, confirm_lockout: bool
 def remove_mfa_factor(factor: MfaFactor, *, origin: Origin) -> None:
     with transaction.atomic():
         user, actor = lock_for_change(factor.user, origin)
-        _guard_staff_target(actor, user)
+        guard_staff_target(actor, user)
         payload = {"id": factor.pk, "type": factor.type, "name": factor.name}
         factor.delete()
         record("User.MfaFactor.Remove", origin=origin, user=user, payload=payload)
@@ -480,7 +475,7 @@ def create_personal_access_token(
 ) -> CreatedToken:
     with transaction.atomic():
         user, actor = lock_for_change(user, origin)
-        _guard_staff_target(actor, user)
+        guard_staff_target(actor, user)
         name = _clean_token_name(user, name)
         if expires_at is not None and expires_at <= timezone.now():
             raise ValidationError(
@@ -509,7 +504,7 @@ def rename_personal_access_token(
 ) -> PersonalAccessToken:
     with transaction.atomic():
         user, actor = lock_for_change(token.user, origin)
-        _guard_staff_target(actor, user)
+        guard_staff_target(actor, user)
         name = _clean_token_name(user, name, exclude_id=token.pk)
         if name == token.name:
             return token
@@ -528,7 +523,7 @@ def rename_personal_access_token(
 def delete_personal_access_token(token: PersonalAccessToken, *, origin: Origin) -> None:
     with transaction.atomic():
         user, actor = lock_for_change(token.user, origin)
-        _guard_staff_target(actor, user)
+        guard_staff_target(actor, user)
         name = token.name
         token.delete()
         record("User.PersonalAccessToken.Delete", origin=origin, user=user, payload={"name": name})
@@ -656,7 +651,7 @@ def set_password_expired(user: User, *, origin: Origin, expired: bool) -> User:
         user, actor = lock_for_change(user, origin)
         if user.is_password_expired == expired:
             return user
-        _guard_staff_target(actor, user)
+        guard_staff_target(actor, user)
         user.is_password_expired = expired
         user.save(update_fields=["is_password_expired", "updated_at"])
         record("User.Password.Expire", origin=origin, user=user, payload={"isExpired": expired})
@@ -681,7 +676,7 @@ def set_identity(
     details = profile_rules.clean_custom_data(details or {})
     with transaction.atomic():
         user, actor = lock_for_change(user, origin)
-        _guard_staff_target(actor, user)
+        guard_staff_target(actor, user)
         taken = Identity.objects.filter(target=target, external_user_id=external_user_id).exclude(
             user=user
         )

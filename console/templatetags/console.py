@@ -70,16 +70,3 @@ def timestamp(value, empty=EMPTY):
         value.strftime("%Y-%m-%d %H:%M:%S UTC"),
         naturaltime(value),
     )
-
-
-@register.simple_tag(takes_context=True)
-def query_string(context, **changes):
-    """The current GET parameters with `changes` applied (None removes one): keeps list state."""
-    params = context["request"].GET.copy()
-    for key, value in changes.items():
-        if value is None or value == "":
-            params.pop(key, None)
-        else:
-            params[key] = value
-    encoded = params.urlencode()
-    return "?" + encoded if encoded else "?"

@@ -16,9 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from audit.recorder import Origin
+from console.dialogs import ACTION, Dialog, go, is_fragment, reload, render_dialog
 from users import services
 from users.errors import ConfirmationRequired, ServiceError
 from users.forms import (
@@ -30,7 +30,7 @@ from users.forms import (
     ResetPasswordForm,
     TokenForm,
 )
-from users.views.directory import get_user_or_404, is_fragment
+from users.views.directory import get_user_or_404
 from users.views.refusals import refusal_status
 
 CHANGE = "users.change_user"
@@ -154,79 +154,59 @@ def _unless_posted(request):
     return HTTPStatus.BAD_REQUEST if request.method == "POST" else HTTPStatus.OK
 
 
-def _action_page(request, subject, action, *, form=None, error="", status=HTTPStatus.OK, **extra):
-    context = {"subject": subject, "action": action, "form": form, "error": error, **extra}
-    template = "users/user_action.html" + ("#action-dialog" if is_fragment(request) else "")
-    return render(request, template, context, status=status)
+def _posted(request):
+    """The submitted data of a POST (even an empty one), None for a GET: binds a form or not."""
+    return request.POST if request.method == "POST" else None
 
 
-def _done(request, subject, message, *, to_list=False):
-    messages.success(request, message)
-    url = reverse("users:list") if to_list else reverse("users:detail", args=[subject.pk])
-    if request.htmx:
-        return HttpResponseClientRedirect(url) if to_list else HttpResponseClientRefresh()
-    return redirect(url)
+def _back(subject):
+    return reverse("users:detail", args=[subject.pk])
 
 
-def _confirmed(request, subject, action, act, success):
-    """GET shows the confirmation; POST runs `act(origin)` and reports how it went."""
+@require_http_methods(["GET", "POST"])
+@permission_required(CHANGE, raise_exception=True)
+@vary_on_headers("HX-Request")
+def user_suspend(request, user_id):
+    subject = get_user_or_404(user_id)
+    dialog = Dialog(
+        ACTION,
+        title="Suspend user",
+        text="The user will not be able to sign in, and their sessions and tokens end now. "
+        "You can reactivate them later.",
+        url=reverse("users:suspend", args=[subject.pk]),
+        cancel=_back(subject),
+        submit="Suspend",
+        danger=True,
+    )
     if request.method == "POST":
         try:
-            act(Origin.from_request(request))
+            services.suspend_user(subject, origin=Origin.from_request(request))
         except ServiceError as e:
-            return _action_page(request, subject, action, error=e.message, status=e.status)
-        return _done(request, subject, success)
-    return _action_page(request, subject, action)
+            return render_dialog(request, dialog, subject=subject, error=e.message, status=e.status)
+        return reload(request, "User suspended.", _back(subject))
+    return render_dialog(request, dialog, subject=subject)
 
 
-ACTIONS = {
-    "suspend": {
-        "title": "Suspend user",
-        "text": "The user will not be able to sign in, and their sessions and tokens end now. "
-        "You can reactivate them later.",
-        "button": "Suspend",
-        "danger": True,
-    },
-    "reactivate": {
-        "title": "Reactivate user",
-        "text": "The user will be able to sign in again.",
-        "button": "Reactivate",
-        "danger": False,
-    },
-    "reset-password": {
-        "title": "Generate a new password",
-        "text": "A new random password replaces the current one and is shown once. "
-        "The user's other sessions and tokens end.",
-        "button": "Generate password",
-        "danger": True,
-    },
-    "delete": {
-        "title": "Delete user",
-        "text": "This deletes the user with their identities, MFA factors, access tokens, roles and "
-        "organization memberships. It cannot be undone; the audit log keeps a record.",
-        "button": "Delete user",
-        "danger": True,
-    },
-}
-
-
-def _simple_action(verb, service, success):
-    @require_http_methods(["GET", "POST"])
-    @permission_required(CHANGE, raise_exception=True)
-    @vary_on_headers("HX-Request")
-    def view(request, user_id):
-        subject = get_user_or_404(user_id)
-        action = {**ACTIONS[verb], "url": reverse(f"users:{verb}", args=[subject.pk])}
-        return _confirmed(
-            request, subject, action, lambda origin: service(subject, origin=origin), success
-        )
-
-    view.__name__ = f"user_{verb.replace('-', '_')}"
-    return view
-
-
-user_suspend = _simple_action("suspend", services.suspend_user, "User suspended.")
-user_reactivate = _simple_action("reactivate", services.reactivate_user, "User reactivated.")
+@require_http_methods(["GET", "POST"])
+@permission_required(CHANGE, raise_exception=True)
+@vary_on_headers("HX-Request")
+def user_reactivate(request, user_id):
+    subject = get_user_or_404(user_id)
+    dialog = Dialog(
+        ACTION,
+        title="Reactivate user",
+        text="The user will be able to sign in again.",
+        url=reverse("users:reactivate", args=[subject.pk]),
+        cancel=_back(subject),
+        submit="Reactivate",
+    )
+    if request.method == "POST":
+        try:
+            services.reactivate_user(subject, origin=Origin.from_request(request))
+        except ServiceError as e:
+            return render_dialog(request, dialog, subject=subject, error=e.message, status=e.status)
+        return reload(request, "User reactivated.", _back(subject))
+    return render_dialog(request, dialog, subject=subject)
 
 
 @never_cache
@@ -236,11 +216,17 @@ user_reactivate = _simple_action("reactivate", services.reactivate_user, "User r
 @sensitive_variables("password", "context")
 def user_reset_password(request, user_id):
     subject = get_user_or_404(user_id)
-    action = {
-        **ACTIONS["reset-password"],
-        "url": reverse("users:reset-password", args=[subject.pk]),
-    }
-    form = ResetPasswordForm(request.POST if request.method == "POST" else None)
+    dialog = Dialog(
+        ACTION,
+        title="Generate a new password",
+        text="A new random password replaces the current one and is shown once. "
+        "The user's other sessions and tokens end.",
+        url=reverse("users:reset-password", args=[subject.pk]),
+        cancel=_back(subject),
+        submit="Generate password",
+        danger=True,
+    )
+    form = ResetPasswordForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             password = services.reset_password(
@@ -249,15 +235,17 @@ def user_reset_password(request, user_id):
                 require_change=form.cleaned_data["require_change"],
             )
         except ServiceError as e:
-            return _action_page(
-                request, subject, action, form=form, error=e.message, status=e.status
+            return render_dialog(
+                request, dialog, subject=subject, form=form, error=e.message, status=e.status
             )
         context = {"subject": subject, "password": password}
         template = "users/password_result.html" + (
             "#password-result" if is_fragment(request) else ""
         )
         return render(request, template, context)
-    return _action_page(request, subject, action, form=form, status=_unless_posted(request))
+    return render_dialog(
+        request, dialog, subject=subject, form=form, status=_unless_posted(request)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -265,20 +253,31 @@ def user_reset_password(request, user_id):
 @vary_on_headers("HX-Request")
 def user_delete(request, user_id):
     subject = get_user_or_404(user_id)
-    action = {**ACTIONS["delete"], "url": reverse("users:delete", args=[subject.pk])}
-    form = DeleteUserForm(request.POST if request.method == "POST" else None, subject=subject)
+    dialog = Dialog(
+        ACTION,
+        title="Delete user",
+        text="This deletes the user with their identities, MFA factors, access tokens, roles and "
+        "organization memberships. It cannot be undone; the audit log keeps a record.",
+        url=reverse("users:delete", args=[subject.pk]),
+        cancel=_back(subject),
+        submit="Delete user",
+        danger=True,
+    )
+    form = DeleteUserForm(_posted(request), subject=subject)
     if request.method == "POST":
         if not form.is_valid():
-            return _action_page(request, subject, action, form=form, status=HTTPStatus.BAD_REQUEST)
+            return render_dialog(
+                request, dialog, subject=subject, form=form, status=HTTPStatus.BAD_REQUEST
+            )
         try:
             services.delete_user(subject, origin=Origin.from_request(request))
         except ServiceError as e:
-            return _action_page(
-                request, subject, action, form=form, error=e.message, status=e.status
+            return render_dialog(
+                request, dialog, subject=subject, form=form, error=e.message, status=e.status
             )
         label = subject.display_identifier or subject.pk
-        return _done(request, subject, f"User {label} deleted.", to_list=True)
-    return _action_page(request, subject, action, form=form)
+        return go(request, f"User {label} deleted.", reverse("users:list"))
+    return render_dialog(request, dialog, subject=subject, form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -287,16 +286,17 @@ def user_delete(request, user_id):
 def identity_remove(request, user_id, identity_id):
     subject = get_user_or_404(user_id)
     identity = get_object_or_404(subject.identities, pk=identity_id)
-    url = reverse("users:identity-remove", args=[subject.pk, identity.pk])
-    action = {
-        "title": "Remove social identity",
-        "text": f"Remove {identity.target} · {identity.external_user_id} from this user? "
+    dialog = Dialog(
+        ACTION,
+        title="Remove social identity",
+        text=f"Remove {identity.target} · {identity.external_user_id} from this user? "
         "They will no longer be able to sign in with it.",
-        "button": "Remove",
-        "danger": True,
-        "url": url,
-    }
-    form = ConfirmLockoutForm(request.POST if request.method == "POST" else None)
+        url=reverse("users:identity-remove", args=[subject.pk, identity.pk]),
+        cancel=_back(subject),
+        submit="Remove",
+        danger=True,
+    )
+    form = ConfirmLockoutForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.remove_identity(
@@ -305,13 +305,18 @@ def identity_remove(request, user_id, identity_id):
                 confirm_lockout=form.cleaned_data["confirm_lockout"],
             )
         except ConfirmationRequired as e:
-            return _action_page(
-                request, subject, action, error=e.message, status=e.status, needs_confirmation=True
+            return render_dialog(
+                request,
+                dialog,
+                subject=subject,
+                error=e.message,
+                status=e.status,
+                needs_confirmation=True,
             )
         except ServiceError as e:
-            return _action_page(request, subject, action, error=e.message, status=e.status)
-        return _done(request, subject, "Social identity removed.")
-    return _action_page(request, subject, action, status=_unless_posted(request))
+            return render_dialog(request, dialog, subject=subject, error=e.message, status=e.status)
+        return reload(request, "Social identity removed.", _back(subject))
+    return render_dialog(request, dialog, subject=subject, status=_unless_posted(request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -320,21 +325,23 @@ def identity_remove(request, user_id, identity_id):
 def mfa_remove(request, user_id, factor_id):
     subject = get_user_or_404(user_id)
     factor = get_object_or_404(subject.mfa_factors, pk=factor_id)
-    action = {
-        "title": "Remove MFA factor",
-        "text": f"Remove “{factor}” ({factor.get_type_display()})? The user will have to enrol it "
+    dialog = Dialog(
+        ACTION,
+        title="Remove MFA factor",
+        text=f"Remove “{factor}” ({factor.get_type_display()})? The user will have to enrol it "
         "again to use it.",
-        "button": "Remove",
-        "danger": True,
-        "url": reverse("users:mfa-remove", args=[subject.pk, factor.pk]),
-    }
-    return _confirmed(
-        request,
-        subject,
-        action,
-        lambda origin: services.remove_mfa_factor(factor, origin=origin),
-        "MFA factor removed.",
+        url=reverse("users:mfa-remove", args=[subject.pk, factor.pk]),
+        cancel=_back(subject),
+        submit="Remove",
+        danger=True,
     )
+    if request.method == "POST":
+        try:
+            services.remove_mfa_factor(factor, origin=Origin.from_request(request))
+        except ServiceError as e:
+            return render_dialog(request, dialog, subject=subject, error=e.message, status=e.status)
+        return reload(request, "MFA factor removed.", _back(subject))
+    return render_dialog(request, dialog, subject=subject)
 
 
 @never_cache
@@ -344,14 +351,15 @@ def mfa_remove(request, user_id, factor_id):
 @sensitive_variables("created", "context")
 def token_new(request, user_id):
     subject = get_user_or_404(user_id)
-    action = {
-        "title": "Create personal access token",
-        "text": "The token is shown once. Only a hash of it is kept.",
-        "button": "Create token",
-        "danger": False,
-        "url": reverse("users:token-new", args=[subject.pk]),
-    }
-    form = TokenForm(request.POST if request.method == "POST" else None)
+    dialog = Dialog(
+        ACTION,
+        title="Create personal access token",
+        text="The token is shown once. Only a hash of it is kept.",
+        url=reverse("users:token-new", args=[subject.pk]),
+        cancel=_back(subject),
+        submit="Create token",
+    )
+    form = TokenForm(_posted(request))
     if request.method == "POST":
         status = HTTPStatus.BAD_REQUEST
         if form.is_valid():
@@ -366,15 +374,15 @@ def token_new(request, user_id):
                 status = refusal_status(e)
                 form.add_error(None, e)
             except ServiceError as e:
-                return _action_page(
-                    request, subject, action, form=form, error=e.message, status=e.status
+                return render_dialog(
+                    request, dialog, subject=subject, form=form, error=e.message, status=e.status
                 )
             else:
                 context = {"subject": subject, "token": created.token, "value": created.value}
                 fragment = "#token-result" if is_fragment(request) else ""
                 return render(request, "users/token_result.html" + fragment, context)
-        return _action_page(request, subject, action, form=form, status=status)
-    return _action_page(request, subject, action, form=form)
+        return render_dialog(request, dialog, subject=subject, form=form, status=status)
+    return render_dialog(request, dialog, subject=subject, form=form)
 
 
 def _get_token(subject, token_id):
@@ -387,16 +395,14 @@ def _get_token(subject, token_id):
 def token_rename(request, user_id, token_id):
     subject = get_user_or_404(user_id)
     token = _get_token(subject, token_id)
-    action = {
-        "title": "Rename token",
-        "text": "",
-        "button": "Save",
-        "danger": False,
-        "url": reverse("users:token-rename", args=[subject.pk, token.pk]),
-    }
-    form = RenameTokenForm(
-        request.POST if request.method == "POST" else None, initial={"name": token.name}
+    dialog = Dialog(
+        ACTION,
+        title="Rename token",
+        url=reverse("users:token-rename", args=[subject.pk, token.pk]),
+        cancel=_back(subject),
+        submit="Save",
     )
+    form = RenameTokenForm(_posted(request), initial={"name": token.name})
     if request.method == "POST":
         status = HTTPStatus.BAD_REQUEST
         if form.is_valid():
@@ -408,13 +414,13 @@ def token_rename(request, user_id, token_id):
                 status = refusal_status(e)
                 form.add_error(None, e)
             except ServiceError as e:
-                return _action_page(
-                    request, subject, action, form=form, error=e.message, status=e.status
+                return render_dialog(
+                    request, dialog, subject=subject, form=form, error=e.message, status=e.status
                 )
             else:
-                return _done(request, subject, "Token renamed.")
-        return _action_page(request, subject, action, form=form, status=status)
-    return _action_page(request, subject, action, form=form)
+                return reload(request, "Token renamed.", _back(subject))
+        return render_dialog(request, dialog, subject=subject, form=form, status=status)
+    return render_dialog(request, dialog, subject=subject, form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -423,17 +429,19 @@ def token_rename(request, user_id, token_id):
 def token_delete(request, user_id, token_id):
     subject = get_user_or_404(user_id)
     token = _get_token(subject, token_id)
-    action = {
-        "title": "Delete token",
-        "text": f"Delete the token “{token.name}”? Programs using it will be refused at once.",
-        "button": "Delete token",
-        "danger": True,
-        "url": reverse("users:token-delete", args=[subject.pk, token.pk]),
-    }
-    return _confirmed(
-        request,
-        subject,
-        action,
-        lambda origin: services.delete_personal_access_token(token, origin=origin),
-        "Token deleted.",
+    dialog = Dialog(
+        ACTION,
+        title="Delete token",
+        text=f"Delete the token “{token.name}”? Programs using it will be refused at once.",
+        url=reverse("users:token-delete", args=[subject.pk, token.pk]),
+        cancel=_back(subject),
+        submit="Delete token",
+        danger=True,
     )
+    if request.method == "POST":
+        try:
+            services.delete_personal_access_token(token, origin=Origin.from_request(request))
+        except ServiceError as e:
+            return render_dialog(request, dialog, subject=subject, error=e.message, status=e.status)
+        return reload(request, "Token deleted.", _back(subject))
+    return render_dialog(request, dialog, subject=subject)

@@ -10,15 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from audit.recorder import Origin
+from console.dialogs import is_fragment
 from users import search, services
 from users.forms import AddUserForm, UserSearchForm
 from users.models import User
 from users.views.refusals import refusal_status
-
-
-def is_fragment(request) -> bool:
-    # A history restore wants the whole page back, not the fragment.
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def get_user_or_404(user_id: str) -> User:
@@ -43,7 +39,7 @@ def user_list(request):
     )
     context = {"form": form, "result": result}
     template = "users/user_list.html"
-    if is_fragment(request) and request.htmx.target == "user-table":
+    if is_fragment(request, "user-table"):
         template += "#user-table"
     return render(request, template, context)
 

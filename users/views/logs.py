@@ -12,13 +12,8 @@ from django.views.decorators.vary import vary_on_headers
 from audit import queries
 from audit.forms import LogFilterForm
 from audit.serializers import describe
+from console.dialogs import is_fragment
 from users.views.directory import get_user_or_404
-
-
-def _is_fragment(request, target) -> bool:
-    # A history restore wants the whole page back, not the fragment.
-    htmx = request.htmx
-    return bool(htmx) and not htmx.history_restore_request and htmx.target == target
 
 
 @require_GET
@@ -35,7 +30,7 @@ def user_logs(request, user_id):
         "show_user": False,
     }
     template = "audit/user_logs.html"
-    if _is_fragment(request, "log-table"):
+    if is_fragment(request, "log-table"):
         template += "#log-table"
     if not form.is_valid():
         return render(request, template, context, status=HTTPStatus.BAD_REQUEST)

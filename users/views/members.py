@@ -12,7 +12,7 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
@@ -21,14 +21,12 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
 from audit.recorder import Origin
+from console.dialogs import CONFIRM, FORM, Dialog, render_dialog, render_page
 from users import staff
 from users.errors import ServiceError
 from users.models import User
 from users.staff_forms import AddMemberForm, GrantMemberForm, MemberRoleForm
-from users.views.directory import is_fragment
 
-FORM_TEMPLATE = "access/form_dialog.html"
-CONFIRM_TEMPLATE = "access/confirm_dialog.html"
 # Validation codes that mean "conflicts with what exists" (409) rather than "invalid" (400).
 CONFLICT_CODES = {"unique", "already_staff"}
 
@@ -53,11 +51,6 @@ def _get_member_or_404(user_id: str) -> User:
         return staff.list_staff().get(pk=user_id)
     except (User.DoesNotExist, ValueError):
         raise Http404("No such member") from None
-
-
-def _render(request, template, fragment, context, status=HTTPStatus.OK):
-    name = f"{template}#{fragment}" if fragment and is_fragment(request) else template
-    return render(request, name, context, status=status)
 
 
 def _done(request, message):
@@ -94,8 +87,7 @@ def _refusal(form, call):
 
 def _form_dialog(request, form, *, status=HTTPStatus.OK, **dialog):
     dialog.setdefault("cancel", reverse("members:list"))
-    context = {"dialog": dialog, "form": form}
-    return _render(request, FORM_TEMPLATE, "form-dialog", context, status=status)
+    return render_dialog(request, Dialog(FORM, **dialog), form=form, status=status)
 
 
 @require_GET
@@ -105,7 +97,7 @@ def member_list(request):
     members = [(m, staff.ROLE_LABELS.get(staff.role_of(m))) for m in staff.list_staff()]
     context = {"members": members}
     fragment = "member-table" if request.htmx and request.htmx.target == "member-table" else None
-    return _render(request, "members/member_list.html", fragment, context)
+    return render_page(request, "members/member_list.html", fragment, context)
 
 
 @never_cache
@@ -139,7 +131,7 @@ def member_new(request):
         "refresh_event": "membersChanged",
         "done_url": reverse("members:list"),
     }
-    return _render(request, "users/user_created.html", "user-created", context)
+    return render_page(request, "users/user_created.html", "user-created", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -203,21 +195,22 @@ def member_role(request, user_id):
 def member_remove(request, user_id):
     member = _get_member_or_404(user_id)
     label = member.name or member.display_identifier or member.pk
-    confirm = {
-        "title": "Remove console access",
-        "text": f"{label} will no longer be able to sign in to the console. "
-        "Their user account stays.",
-        "consequences": ["Their open console sessions end now.", "Their role is removed."],
-        "url": reverse("members:remove", args=[member.pk]),
-        "button": "Remove access",
-        "cancel": reverse("members:list"),
-    }
-    context = {"confirm": confirm, "subject": member, "error": ""}
+    dialog = Dialog(
+        CONFIRM,
+        title="Remove console access",
+        text=f"{label} will no longer be able to sign in to the console. Their user account stays.",
+        consequences=("Their open console sessions end now.", "Their role is removed."),
+        url=reverse("members:remove", args=[member.pk]),
+        submit="Remove access",
+        cancel=reverse("members:list"),
+        danger=True,
+    )
     if request.method == "POST":
         try:
             staff.remove_staff_access(member, origin=Origin.from_request(request))
         except ServiceError as error:
-            context["error"] = error.message
-            return _render(request, CONFIRM_TEMPLATE, "confirm-dialog", context, error.status)
+            return render_dialog(
+                request, dialog, subject=member, error=error.message, status=error.status
+            )
         return _done(request, f"{label} can no longer sign in to the console.")
-    return _render(request, CONFIRM_TEMPLATE, "confirm-dialog", context)
+    return render_dialog(request, dialog, subject=member)

@@ -1,0 +1,52 @@
+"""Console pages of access control, one module per page: a user's Roles and Organizations tabs
+(user_access), roles, API resources with their permissions, organizations with organization
+roles, and applications. The shared flows are in _common."""
+
+from users.views.access.applications import (  # noqa: F401
+    application_delete,
+    application_detail,
+    application_edit,
+    application_list,
+    application_new,
+    application_role_remove,
+    application_roles_assign,
+    application_rotate_secret,
+)
+from users.views.access.organizations import (  # noqa: F401
+    organization_delete,
+    organization_detail,
+    organization_edit,
+    organization_list,
+    organization_new,
+    organization_role_delete,
+    organization_role_edit,
+    organization_role_list,
+    organization_role_new,
+)
+from users.views.access.resources import (  # noqa: F401
+    resource_delete,
+    resource_detail,
+    resource_edit,
+    resource_list,
+    resource_new,
+    scope_delete,
+    scope_edit,
+    scope_new,
+)
+from users.views.access.roles import (  # noqa: F401
+    role_delete,
+    role_detail,
+    role_edit,
+    role_list,
+    role_new,
+)
+from users.views.access.user_access import (  # noqa: F401
+    user_organization_add,
+    user_organization_remove,
+    user_organization_roles,
+    user_organizations,
+    user_permissions,
+    user_role_remove,
+    user_roles,
+    user_roles_assign,
+)

@@ -1,0 +1,113 @@
+"""The Roles pages: list, detail, new, edit, delete."""
+
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from console.dialogs import CONFIRM, FORM, Dialog, go, reload
+from users import access_search, access_services
+from users.access_forms import (
+    RoleForm,
+)
+from users.models import (
+    Role,
+)
+from users.views.access._common import READ, _count_text, _delete, _edit, _list, _origin, _posted
+
+# --- Roles -----------------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required(READ, raise_exception=True)
+@vary_on_headers("HX-Request")
+def role_list(request):
+    return _list(request, "access/role_list.html", "role-table", access_search.search_roles)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("users.add_role", raise_exception=True)
+@vary_on_headers("HX-Request")
+def role_new(request):
+    form = RoleForm(_posted(request))
+    return _edit(
+        request,
+        form,
+        lambda data: access_services.create_role(origin=_origin(request), **data),
+        done=lambda role: go(
+            request, f"Role “{role.name}” created.", reverse("access:role-detail", args=[role.pk])
+        ),
+        dialog=Dialog(
+            FORM,
+            title="Create role",
+            url=reverse("access:role-new"),
+            submit="Create role",
+            cancel=reverse("access:roles"),
+        ),
+    )
+
+
+@require_GET
+@permission_required(READ, raise_exception=True)
+def role_detail(request, role_id):
+    role = get_object_or_404(Role, pk=role_id)
+    context = {
+        "role": role,
+        "scope_groups": access_search.scopes_by_resource(role.scopes.all()),
+        "users": _count_text(access_search.count_capped(role.assignments.all()), "user", "users"),
+    }
+    return render(request, "access/role_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("users.change_role", raise_exception=True)
+@vary_on_headers("HX-Request")
+def role_edit(request, role_id):
+    role = get_object_or_404(Role, pk=role_id)
+    form = RoleForm(_posted(request), role=role)
+    return _edit(
+        request,
+        form,
+        lambda data: access_services.update_role(role, origin=_origin(request), **data),
+        done=lambda role: reload(
+            request, f"Role “{role.name}” saved.", reverse("access:role-detail", args=[role.pk])
+        ),
+        dialog=Dialog(
+            FORM,
+            title="Edit role",
+            url=reverse("access:role-edit", args=[role.pk]),
+            submit="Save",
+            cancel=reverse("access:role-detail", args=[role.pk]),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("users.delete_role", raise_exception=True)
+@vary_on_headers("HX-Request")
+def role_delete(request, role_id):
+    role = get_object_or_404(Role, pk=role_id)
+    users = access_search.count_capped(role.assignments.all())
+    consequences = []
+    if role.type == Role.Type.USER:
+        consequences.append(
+            f"It is removed from {_count_text(users, 'user', 'users')} who have it (cascade): "
+            "they lose its permissions unless another role grants them."
+        )
+    return _delete(
+        request,
+        lambda: access_services.delete_role(role, origin=_origin(request)),
+        done=lambda _: go(request, f"Role “{role.name}” deleted.", reverse("access:roles")),
+        confirm=Dialog(
+            CONFIRM,
+            danger=True,
+            title="Delete role",
+            text=f"Delete the role “{role.name}”? This cannot be undone; the audit log keeps "
+            "a record.",
+            consequences=consequences,
+            url=reverse("access:role-delete", args=[role.pk]),
+            submit="Delete role",
+            cancel=reverse("access:role-detail", args=[role.pk]),
+        ),
+    )

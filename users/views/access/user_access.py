@@ -1,0 +1,274 @@
+"""A user's Roles and Organizations tabs and their dialogs (assign, remove, organization roles)."""
+
+from http import HTTPStatus
+
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from console.dialogs import CONFIRM, FORM, Dialog, reload, render_page
+from users import access_search, access_services
+from users.access_forms import (
+    AddMembershipForm,
+    AssignRolesForm,
+    MembershipRolesForm,
+    OrganizationChoicesForm,
+    RoleChoicesForm,
+)
+from users.models import (
+    Membership,
+    OrganizationRole,
+    Role,
+)
+from users.views.access._common import (
+    BAD_SEARCH,
+    CHANGE_USER,
+    READ,
+    _call,
+    _delete,
+    _edit,
+    _list,
+    _origin,
+    _posted,
+    _valid_roles,
+)
+from users.views.directory import get_user_or_404
+
+# --- A user's Roles tab --------------------------------------------------------------------
+
+
+@require_GET
+@permission_required(READ, raise_exception=True)
+@vary_on_headers("HX-Request")
+def user_roles(request, user_id):
+    subject = get_user_or_404(user_id)
+    return _list(
+        request,
+        "users/user_roles.html",
+        "user-roles",
+        lambda search, **page: access_search.search_user_roles(subject, search, **page),
+        subject=subject,
+    )
+
+
+@require_GET
+@permission_required(READ, raise_exception=True)
+def user_permissions(request, user_id):
+    subject = get_user_or_404(user_id)
+    groups = access_search.effective_permissions(subject)
+    context = {
+        "subject": subject,
+        "groups": groups,
+        "scope_total": sum(len(g["scopes"]) for g in groups),
+    }
+    return render(request, "access/user_permissions.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(CHANGE_USER, raise_exception=True)
+@vary_on_headers("HX-Request")
+def user_roles_assign(request, user_id):
+    """Assign roles: a searchable multi-select of the user roles the user does not have yet."""
+    subject = get_user_or_404(user_id)
+    status, error = HTTPStatus.OK, ""
+    if request.method == "POST":
+        form, search = AssignRolesForm(request.POST), ""
+        status = HTTPStatus.BAD_REQUEST
+        if form.is_valid():
+            roles = form.cleaned_data["roles"]
+            added, status = _call(
+                form, lambda: access_services.assign_roles(subject, roles, origin=_origin(request))
+            )
+            if status == HTTPStatus.OK:
+                message = (
+                    f"Assigned {len(added)} role{'' if len(added) == 1 else 's'}."
+                    if added
+                    else "The user already had these roles."
+                )
+                return reload(request, message, reverse("users:roles", args=[subject.pk]))
+        selected = _valid_roles(request.POST.getlist("roles"))
+    else:
+        choices = RoleChoicesForm(request.GET)
+        if not choices.is_valid():
+            form, search, selected = AssignRolesForm(), "", []
+            error = BAD_SEARCH
+            status = HTTPStatus.BAD_REQUEST
+        else:
+            form = AssignRolesForm()
+            search = choices.cleaned_data["search"]
+            selected = list(choices.cleaned_data["roles"])
+    roles, more = access_search.assignable_roles(subject, search, selected=selected)
+    context = {
+        "subject": subject,
+        "form": form,
+        "error": error,
+        "search": search,
+        "roles": roles,
+        "more": more,
+        "selected": {r.pk for r in selected},
+    }
+    fragment = "assign-roles"
+    if request.method == "GET" and request.htmx and request.htmx.target == "role-choices":
+        fragment = "role-choices"
+    return render_page(request, "access/user_roles_assign.html", fragment, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(CHANGE_USER, raise_exception=True)
+@vary_on_headers("HX-Request")
+def user_role_remove(request, user_id, role_id):
+    subject = get_user_or_404(user_id)
+    role = get_object_or_404(Role, pk=role_id, assignments__user=subject)
+    url = reverse("users:role-remove", args=[subject.pk, role.pk])
+    back = reverse("users:roles", args=[subject.pk])
+    return _delete(
+        request,
+        lambda: access_services.remove_role(subject, role, origin=_origin(request)),
+        done=lambda _: reload(request, f"Role “{role.name}” removed.", back),
+        confirm=Dialog(
+            CONFIRM,
+            danger=True,
+            title="Remove role",
+            text=f"Remove the role “{role.name}” from this user? They lose the permissions "
+            "it grants, unless another of their roles grants them too.",
+            url=url,
+            submit="Remove",
+            cancel=back,
+        ),
+        subject=subject,
+    )
+
+
+# --- A user's Organizations tab ------------------------------------------------------------
+
+
+@require_GET
+@permission_required(READ, raise_exception=True)
+@vary_on_headers("HX-Request")
+def user_organizations(request, user_id):
+    subject = get_user_or_404(user_id)
+    return _list(
+        request,
+        "users/user_organizations.html",
+        "user-organizations",
+        lambda search, **page: access_search.search_user_memberships(subject, search, **page),
+        subject=subject,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(CHANGE_USER, raise_exception=True)
+@vary_on_headers("HX-Request")
+def user_organization_add(request, user_id):
+    """Add the user to an organization (searchable single choice) with organization roles."""
+    subject = get_user_or_404(user_id)
+    status, error, chosen = HTTPStatus.OK, "", None
+    if request.method == "POST":
+        form, search = AddMembershipForm(request.POST), ""
+        status = HTTPStatus.BAD_REQUEST
+        if form.is_valid():
+            chosen, roles = form.cleaned_data["organization"], form.cleaned_data["roles"]
+            _, status = _call(
+                form,
+                lambda: access_services.add_membership(
+                    subject, chosen, roles, origin=_origin(request)
+                ),
+            )
+            if status == HTTPStatus.OK:
+                return reload(
+                    request,
+                    f"Added to “{chosen.name}”.",
+                    reverse("users:organizations", args=[subject.pk]),
+                )
+    else:
+        choices = OrganizationChoicesForm(request.GET)
+        form = AddMembershipForm()
+        if choices.is_valid():
+            search = choices.cleaned_data["search"]
+            chosen = choices.cleaned_data["organization"]
+        else:
+            search = ""
+            error = BAD_SEARCH
+            status = HTTPStatus.BAD_REQUEST
+    organizations, more = access_search.joinable_organizations(subject, search, selected=chosen)
+    context = {
+        "subject": subject,
+        "form": form,
+        "error": error,
+        "search": search,
+        "organizations": organizations,
+        "more": more,
+        "chosen": chosen.pk if chosen else form["organization"].value(),
+        "organization_roles": list(OrganizationRole.objects.order_by("name")),
+        "selected_roles": {str(v) for v in (form["roles"].value() or [])},
+    }
+    fragment = "add-organization"
+    if request.method == "GET" and request.htmx and request.htmx.target == "organization-choices":
+        fragment = "organization-choices"
+    return render_page(
+        request, "access/user_organization_add.html", fragment, context, status=status
+    )
+
+
+def _membership_or_404(subject, organization_id) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("organization"),
+        user=subject,
+        organization_id=organization_id,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(CHANGE_USER, raise_exception=True)
+@vary_on_headers("HX-Request")
+def user_organization_roles(request, user_id, organization_id):
+    subject = get_user_or_404(user_id)
+    membership = _membership_or_404(subject, organization_id)
+    organization = membership.organization
+    initial = {"roles": [r.pk for r in membership.roles.all()]}
+    form = MembershipRolesForm(_posted(request), initial=initial)
+    back = reverse("users:organizations", args=[subject.pk])
+    return _edit(
+        request,
+        form,
+        lambda data: access_services.set_membership_roles(
+            subject, organization, data["roles"], origin=_origin(request)
+        ),
+        done=lambda _: reload(request, f"Roles in “{organization.name}” saved.", back),
+        dialog=Dialog(
+            FORM,
+            title=f"Roles in {organization.name}",
+            intro="The organization roles this user holds in this organization.",
+            url=reverse("users:organization-roles", args=[subject.pk, organization.pk]),
+            submit="Save",
+            cancel=back,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(CHANGE_USER, raise_exception=True)
+@vary_on_headers("HX-Request")
+def user_organization_remove(request, user_id, organization_id):
+    subject = get_user_or_404(user_id)
+    membership = _membership_or_404(subject, organization_id)
+    organization = membership.organization
+    back = reverse("users:organizations", args=[subject.pk])
+    return _delete(
+        request,
+        lambda: access_services.remove_membership(subject, organization, origin=_origin(request)),
+        done=lambda _: reload(request, f"Removed from “{organization.name}”.", back),
+        confirm=Dialog(
+            CONFIRM,
+            danger=True,
+            title="Remove from organization",
+            text=f"Remove this user from “{organization.name}”? Their organization roles "
+            "there go too. Their account is not changed otherwise.",
+            url=reverse("users:organization-remove", args=[subject.pk, organization.pk]),
+            submit="Remove",
+            cancel=back,
+        ),
+        subject=subject,
+    )
