@@ -945,7 +945,7 @@ def set_application_sign_in_options(
             values["is_third_party"] = bool(is_third_party)
         if post_logout_redirect_uris is not None:
             values["post_logout_redirect_uris"] = clean_redirect_uris(post_logout_redirect_uris)
-        changes = _changes(app, values)
+        changes = field_changes(app, values)
         if not changes:
             return app
         for field, change in changes.items():

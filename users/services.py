@@ -744,7 +744,7 @@ def lock_down_user(user: User, *, origin: Origin, reason: str) -> dict:
     with transaction.atomic():
         user, actor = lock_for_change(user, origin, superusers=user.is_superuser)
         _guard_not_self(actor, user, "lock down")
-        _guard_staff_target(actor, user)
+        guard_staff_target(actor, user)
         _guard_last_superuser(user, "lock down")
         was_suspended = user.is_suspended
         user.is_suspended = True

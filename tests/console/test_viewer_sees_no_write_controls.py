@@ -77,7 +77,11 @@ WRITE_ROUTES = {
 }
 NOT_FOR_VIEWERS = {"members:list"}  # 403 for every non-admin: tests/console/test_members_access.py
 NOT_PAGES = {"home", "health", "readiness", "console:sign-in", "console:sign-out"}
-NOT_PAGES |= {"signin:sign-in", "signin:signed-in", "signin:consent"}  # the end users' pages, not the console's
+NOT_PAGES |= {
+    "signin:sign-in",
+    "signin:signed-in",
+    "signin:consent",
+}  # the end users' pages, not the console's
 
 
 @pytest.fixture
