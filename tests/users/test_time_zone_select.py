@@ -1,0 +1,40 @@
+"""The profile form's time-zone select is pre-rendered once, yet reads as Django's own Select."""
+
+import re
+
+import pytest
+from django import forms
+
+from users.forms import ProfileForm, TimeZoneSelect
+
+OPTION_RE = re.compile(r'<option value="([^"]*)"( selected)?>([^<]*)</option>')
+
+
+def _options(html):
+    return [(value, bool(selected), label) for value, selected, label in OPTION_RE.findall(html)]
+
+
+@pytest.mark.parametrize(
+    "value", ["Europe/Paris", "", None, "Not/AZone", "America/Argentina/Buenos_Aires"]
+)
+def test_it_renders_the_same_options_and_choice_as_djangos_select(value):
+    choices = ProfileForm().fields["zoneinfo"].choices
+    stock = forms.Select(choices=choices).render("zoneinfo", value, attrs={"id": "id_zoneinfo"})
+    ours = TimeZoneSelect(choices=choices).render("zoneinfo", value, attrs={"id": "id_zoneinfo"})
+
+    assert len(_options(ours)) == len(choices) > 500
+    assert _options(ours) == _options(stock)
+    assert 'name="zoneinfo"' in ours and 'id="id_zoneinfo"' in ours
+
+
+def test_it_marks_exactly_one_option_selected():
+    html = TimeZoneSelect().render("zoneinfo", "Europe/Paris")
+
+    assert html.count(" selected>") == 1
+    assert '<option value="Europe/Paris" selected>' in html
+
+
+def test_the_bound_profile_form_shows_the_users_zone():
+    form = ProfileForm(initial={"zoneinfo": "Asia/Tokyo"})
+
+    assert '<option value="Asia/Tokyo" selected>' in str(form["zoneinfo"])
