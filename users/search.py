@@ -301,21 +301,28 @@ def _pg_capped_matches(base, terms) -> tuple[int, list | None] | None:
     drivers = {term: key for term, key in drivers.items() if key}
     if not drivers:
         return None
+    with _text_index_only():  # each query below has one plan; the planner may not pick a scan
+        return _pg_count(base, terms, drivers)
+
+
+def _pg_count(base, terms, drivers):
     sample = _sample(base, terms)
     if sample["all"] > COUNT_CAP:
         return sample["all"], None
     size = max(sample["rows"], 1)
     rare = [t for t in drivers if sample[t] / size < COMMON_SHARE]
     if not rare and sample["all"] / size >= COMMON_SHARE:
-        return sample["all"] + _walk_count(base, terms, limit=COUNT_CAP + 1 - sample["all"]), None
-    if not rare:  # every term common, yet not all together: drive by the least common
+        total = sample["all"] + _walk_count(base, terms, limit=COUNT_CAP + 1 - sample["all"])
+        if total > COUNT_CAP:
+            return total, None
+        # Fewer than the sample promised (a small table): find them through the index below.
+    if not rare:  # every term common: drive by the least common
         rare = [min(drivers, key=lambda t: sample[t])]
     query = base
     for term in rare:
         query = query.filter(search_text__contains=drivers[term])
     query = _filter_terms(query, terms, hide_from_text_index=True)
-    with _text_index_only():
-        found = list(query.order_by().values_list("pk", "created_at")[: COUNT_CAP + 1])
+    found = list(query.order_by().values_list("pk", "created_at")[: COUNT_CAP + 1])
     if len(found) > COUNT_CAP:
         return len(found), None
     found.sort(key=lambda row: (row[1], row[0]), reverse=True)  # = ORDER BY -created_at, -id
@@ -358,8 +365,7 @@ def _walk_count(base, terms, *, limit: int) -> int:
     rest = _filter_terms(base, terms, hide_from_text_index=True).filter(
         RawSQL(f"{_quoted_table()}.ctid >= %s::tid", [f"({SAMPLE_PAGES},0)"], BooleanField())
     )
-    with _planner_without("seqscan"):  # the same rows in the same order, as a TID range scan
-        return rest.order_by().values("pk")[:limit].count()
+    return rest.order_by().values("pk")[:limit].count()
 
 
 def _quoted_table() -> str:
