@@ -41,6 +41,7 @@ class Row:
     hits: str = ""
     note: str = ""
     speedup: float | None = None  # admin-way rows: their median over search_users'
+    key: str = ""  # the case's name for bench.admin's comparison (--json)
 
     @property
     def median(self) -> float:
@@ -98,6 +99,7 @@ def parse_args(argv):
     parser.add_argument(
         "--explain", action="store_true", help="print EXPLAIN ANALYZE of search_users' queries"
     )
+    parser.add_argument("--json", help="write the console's medians here, for bench.admin")
     parser.add_argument(
         "--analyze-rounds",
         type=int,
@@ -146,6 +148,13 @@ def main(argv=None) -> int:
     report(rows, args)
     for flip in flips:
         print(f"FAIL: plan scans users_user sequentially: {flip}")
+    if args.json:
+        import json
+
+        keyed = {row.key: row.median for row in rows if row.key}
+        searches = [key.removeprefix("search ")[1:-1] for key in keyed if key.startswith("search")]
+        with open(args.json, "w") as file:
+            json.dump({"console": keyed, "searches": searches}, file, indent=1)
     # A shared machine skews wall-clock figures: say how busy it was.
     print(
         f"Load average (1 min) before / after measuring: {load_before:.2f} / {os.getloadavg()[0]:.2f}"
@@ -310,9 +319,9 @@ def measure(args) -> list[Row]:
     subject = sample_user()
     fragment = {"HX-Request": "true", "HX-Target": "user-table"}
     rows = [
-        Row("console: first page", timed(get(), **runs), PAGE_TARGET),
+        Row("console: first page", timed(get(), **runs), PAGE_TARGET, key="first page"),
         Row("console: first page, htmx fragment", timed(get(**fragment), **runs), PAGE_TARGET),
-        Row("console: next page", timed(get("?page=2"), **runs), PAGE_TARGET),
+        Row("console: next page", timed(get("?page=2"), **runs), PAGE_TARGET, key="next page"),
         Row("console: page 500 (20 a page)", timed(get("?page=500&page_size=20"), **runs)),
         Row(
             'console: search "smith", page 2',
@@ -355,6 +364,7 @@ def measure(args) -> list[Row]:
                 timed(get("?" + urlencode({"search": search})), **runs),
                 SEARCH_TARGET,
                 hits=hits,
+                key=f"search {search!r}",
             )
         )
         ours = Row(
