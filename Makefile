@@ -76,6 +76,12 @@ bench-admin: install
 	BENCH_ADMIN_DATABASE_URL=$(BENCH_ADMIN_DATABASE_URL) $(BIN)/python -m bench.admin \
 		--source $(BENCH_DATABASE_URL) --gatehouse bench-users.json --trgm
 
+# `make serve`'s gunicorn on loopback under wrk (Debian's package): 8 connections for
+# BENCH_LOAD_SECONDS over a mix of table, search, detail and logs pages of the benchmark database.
+BENCH_LOAD_SECONDS ?= 20
+bench-load: static
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.load --duration $(BENCH_LOAD_SECONDS)
+
 BENCH_LOGS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gatehouse_bench_logs
 bench-logs: static
 	DATABASE_URL=$(BENCH_LOGS_DATABASE_URL) $(BIN)/python -m bench.logs
