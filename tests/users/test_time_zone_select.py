@@ -18,7 +18,7 @@ def _options(html):
     "value", ["Europe/Paris", "", None, "Not/AZone", "America/Argentina/Buenos_Aires"]
 )
 def test_it_renders_the_same_options_and_choice_as_djangos_select(value):
-    choices = ProfileForm().fields["zoneinfo"].choices
+    choices = list(ProfileForm().fields["zoneinfo"].choices)
     stock = forms.Select(choices=choices).render("zoneinfo", value, attrs={"id": "id_zoneinfo"})
     ours = TimeZoneSelect(choices=choices).render("zoneinfo", value, attrs={"id": "id_zoneinfo"})
 
