@@ -31,7 +31,7 @@ def plans_of(search: str) -> list[str]:
                 cursor.execute(sql)  # the settings the next query was planned under
             else:
                 cursor.execute("EXPLAIN " + sql)
-                plans.append("\n".join(row[0] for row in cursor.fetchall()))
+                plans.append(sql + "\n" + "\n".join(row[0] for row in cursor.fetchall()))
     return plans
 
 
@@ -58,4 +58,7 @@ def test_no_search_plan_scans_the_user_table(search):
 
     for words in (search, user.primary_email or user.id, user.id):
         plans = plans_of(words)
-        assert plans and not [p for p in plans if "Seq Scan on users_user" in p], plans
+        # Except fetching a page's rows by their ids: nothing to misjudge (a tiny table is read
+        # whole, a big one by its primary key).
+        searching = [p for p in plans if '"users_user"."id" IN (' not in p.split("\n", 1)[0]]
+        assert searching and not [p for p in searching if "Seq Scan on users_user" in p], plans
