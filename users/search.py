@@ -13,10 +13,10 @@ planner may not swap it for a scan), which also yields the ids of page 1 when th
 
 import math
 import re
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -394,8 +394,14 @@ def _planner_without(*scans):
         cursor.execute(
             "SELECT " + ", ".join(f"set_config('{name}', 'off', false)" for name in settings)
         )
+    reset = "; ".join(f"RESET {name}" for name in settings)
     try:
         yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("; ".join(f"RESET {name}" for name in settings))
+    except BaseException:
+        # A failed statement may have aborted the transaction: its rollback undoes the SET, and
+        # the RESET's own error must not hide the first one.
+        with suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute(reset)
+        raise
+    with connection.cursor() as cursor:
+        cursor.execute(reset)

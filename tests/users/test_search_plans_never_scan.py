@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.factories import UserFactory
 from users.search import search_users
 
 pytestmark = [
@@ -62,3 +63,14 @@ def test_no_search_plan_scans_the_user_table(search):
         # whole, a big one by its primary key).
         searching = [p for p in plans if '"users_user"."id" IN (' not in p.split("\n", 1)[0]]
         assert searching and not [p for p in searching if "Seq Scan on users_user" in p], plans
+
+
+def test_the_planner_settings_are_restored_after_a_search():
+    UserFactory(name="Ann Smith")
+    search_users("smith")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')"
+        )
+        assert cursor.fetchone() == ("on", "on")
