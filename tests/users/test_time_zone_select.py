@@ -5,7 +5,7 @@ import re
 import pytest
 from django import forms
 
-from users.forms import ProfileForm, TimeZoneSelect
+from users.forms import ProfileForm, QuickTextInput, TimeZoneSelect
 
 OPTION_RE = re.compile(r'<option value="([^"]*)"( selected)?>([^<]*)</option>')
 
@@ -38,3 +38,23 @@ def test_the_bound_profile_form_shows_the_users_zone():
     form = ProfileForm(initial={"zoneinfo": "Asia/Tokyo"})
 
     assert '<option value="Asia/Tokyo" selected>' in str(form["zoneinfo"])
+
+
+INPUT_ATTR_RE = re.compile(r'\s([\w-]+)(?:="([^"]*)")?')
+
+
+@pytest.mark.parametrize(
+    ("value", "attrs"),
+    [
+        ("Ann", {"id": "id_given_name"}),
+        ("", {"id": "id_x", "placeholder": "https://", "type": "url"}),
+        (None, {"required": True, "disabled": False}),
+        ('<b>"quoted" & more</b>', {"id": "id_x"}),
+    ],
+)
+def test_the_quick_text_input_renders_the_attributes_of_djangos(value, attrs):
+    stock = forms.TextInput(attrs={"maxlength": "256"}).render("given_name", value, attrs=attrs)
+    ours = QuickTextInput(attrs={"maxlength": "256"}).render("given_name", value, attrs=attrs)
+
+    assert ours.startswith("<input ") and ours.endswith(">")
+    assert sorted(INPUT_ATTR_RE.findall(ours[6:-1])) == sorted(INPUT_ATTR_RE.findall(stock[6:-1]))
