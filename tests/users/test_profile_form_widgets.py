@@ -1,4 +1,4 @@
-"""The profile form's time-zone select is pre-rendered once, yet reads as Django's own Select."""
+"""The profile form's pre-rendered widgets (time-zone select, text inputs) read as Django's own."""
 
 import re
 
