@@ -283,6 +283,11 @@ def _planner_estimate(table: str) -> int:
 SAMPLE_PAGES = 40  # the table's first pages (~1,000 rows): how common is each term?
 COMMON_SHARE = 0.05  # a term in 5 %+ of the sample is counted by walking the table
 _TRIGRAM_RE = re.compile(r"[a-z0-9]{3}")  # pg_trgm surely extracts a trigram from such a run
+# An email with a local part, 7+ digits (a phone), or 8+ letters and digits mixed (an id, a
+# numbered username): a term naming one user, not many.
+_IDENTIFIER_RE = re.compile(
+    r"[^@\s]*[a-z0-9]{3}[^@\s]*@[^@\s]+\Z|\+?\d{7,}\Z|(?=[a-z0-9_.-]*\d)(?=[a-z0-9_.-]*[a-z])[a-z0-9_.-]{8,}\Z"
+)
 
 
 def _pg_capped_matches(base, terms) -> tuple[int, list | None] | None:
@@ -306,6 +311,9 @@ def _pg_capped_matches(base, terms) -> tuple[int, list | None] | None:
 
 
 def _pg_count(base, terms, drivers):
+    if len(terms) == 1 and _IDENTIFIER_RE.match(terms[0]) and drivers.get(terms[0]):
+        # A whole identifier (email, id, phone, numbered username) is rare: no sample needed.
+        return _indexed_matches(base, terms, [terms[0]], drivers)
     sample = _sample(base, terms)
     if sample["all"] > COUNT_CAP:
         return sample["all"], None
@@ -318,6 +326,11 @@ def _pg_count(base, terms, drivers):
         # Fewer than the sample promised (a small table): find them through the index below.
     if not rare:  # every term common: drive by the least common
         rare = [min(drivers, key=lambda t: sample[t])]
+    return _indexed_matches(base, terms, rare, drivers)
+
+
+def _indexed_matches(base, terms, rare, drivers):
+    """Rows found through the trigram index by the `rare` terms' keys, every term re-checked."""
     query = base
     for term in rare:
         query = query.filter(search_text__contains=drivers[term])
