@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Everything the Makefile runs is local (dev, tests, benchmarks): a local-only SECRET_KEY is fine.
 export GATEHOUSE_LOCAL ?= true
 
-.PHONY: install run serve static test e2e lint format bench bench-users bench-logs bench-sqlite migrate clean demo-client
+.PHONY: install run serve static test e2e lint format bench bench-users bench-admin bench-load bench-logs bench-sqlite migrate clean demo-client
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Gatehouse needs Python 3.12+, found " + sys.version'
@@ -70,10 +70,25 @@ format: install
 # Benchmarks run on PostgreSQL (the production database); the first run loads the data.
 BENCH_USERS ?= 1000000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gatehouse_bench
-bench: bench-users bench-logs
+bench: bench-users bench-admin bench-logs
 
+# Also re-ANALYZEs five times and fails on any search plan that scans users_user; writes the
+# console's medians to bench-users.json for bench-admin's ratios.
 bench-users: static
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.users --users $(BENCH_USERS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.users --users $(BENCH_USERS) --json bench-users.json
+
+# Django admin's stock changelist over a copy of the same users in auth_user (its own database),
+# then again with pg_trgm indexes on its search columns.
+BENCH_ADMIN_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gatehouse_bench_admin
+bench-admin: install
+	BENCH_ADMIN_DATABASE_URL=$(BENCH_ADMIN_DATABASE_URL) $(BIN)/python -m bench.admin \
+		--source $(BENCH_DATABASE_URL) --gatehouse bench-users.json --trgm
+
+# `make serve`'s gunicorn on loopback under wrk (Debian's package): 8 connections for
+# BENCH_LOAD_SECONDS over a mix of table, search, detail and logs pages of the benchmark database.
+BENCH_LOAD_SECONDS ?= 20
+bench-load: static
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.load --duration $(BENCH_LOAD_SECONDS)
 
 BENCH_LOGS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gatehouse_bench_logs
 bench-logs: static
