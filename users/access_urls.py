@@ -76,17 +76,17 @@ urlpatterns = [
         name="application-delete",
     ),
     path(
-        "applications/<str:application_id>/rotate-secret",
+        "applications/<id:application_id>/rotate-secret",
         access.application_rotate_secret,
         name="application-rotate-secret",
     ),
     path(
-        "applications/<str:application_id>/roles/assign",
+        "applications/<id:application_id>/roles/assign",
         access.application_roles_assign,
         name="application-roles-assign",
     ),
     path(
-        "applications/<str:application_id>/roles/<str:role_id>/remove",
+        "applications/<id:application_id>/roles/<id:role_id>/remove",
         access.application_role_remove,
         name="application-role-remove",
     ),

@@ -9,6 +9,6 @@ urlpatterns = [
     path("members", members.member_list, name="list"),
     path("members/new", members.member_new, name="new"),
     path("members/grant", members.member_grant, name="grant"),
-    path("members/<str:user_id>/role", members.member_role, name="role"),
-    path("members/<str:user_id>/remove", members.member_remove, name="remove"),
+    path("members/<id:user_id>/role", members.member_role, name="role"),
+    path("members/<id:user_id>/remove", members.member_remove, name="remove"),
 ]

@@ -41,7 +41,7 @@ def test_the_type_decides_the_oauth_client(admin_client, app_type, client_type, 
         headers=DIALOG,
     )
     app = Application.objects.get()
-    if app_type == "MachineToMachine":  # shows its secret once instead (tests/signin)
+    if client_type == "confidential":  # shows its secret once instead (tests/signin)
         assert response.status_code == HTTPStatus.OK and "Client secret" in response.text
     else:
         assert response["HX-Redirect"] == f"/console/applications/{app.id}"
@@ -55,12 +55,16 @@ def test_the_type_decides_the_oauth_client(admin_client, app_type, client_type, 
         assert app.redirect_uris == ""
 
 
-def test_the_secret_is_stored_hashed_and_shown_nowhere(admin_client):
-    admin_client.post(
+def test_the_secret_is_stored_hashed_and_shown_only_in_the_create_response(admin_client):
+    created = admin_client.post(
         NEW, {"name": "Web", "type": "Traditional", "redirect_uris": "https://web.example.com/cb"}
     )
     app = Application.objects.get()
     assert app.client_secret.startswith(("argon2", "pbkdf2"))
+    assert (
+        created["Cache-Control"].startswith("max-age=0") or "no-store" in created["Cache-Control"]
+    )
+    assert "Client secret" in created.content.decode()
     body = admin_client.get(f"/console/applications/{app.id}").content.decode()
     assert app.client_id in body and app.client_secret not in body
     payload = Log.objects.get(key="Console.Application.Create").payload
@@ -144,3 +148,27 @@ def test_non_staff_users_are_refused(client, end_user):
 def test_unknown_applications_are_404(admin_client):
     for suffix in ("", "/edit", "/delete"):
         assert admin_client.get(f"/console/applications/nosuch{suffix}").status_code == 404
+
+
+def test_a_traditional_web_app_can_rotate_its_secret_and_sees_the_new_one_once(admin_client):
+    admin_client.post(
+        NEW, {"name": "Web", "type": "Traditional", "redirect_uris": "https://web.example.com/cb"}
+    )
+    app = Application.objects.get()
+    old_hash = app.client_secret
+    page = admin_client.get(f"/console/applications/{app.id}").content.decode()
+    assert "Rotate secret" in page
+    response = admin_client.post(f"/console/applications/{app.id}/rotate-secret")
+    app.refresh_from_db()
+    assert response.status_code == HTTPStatus.OK and "New client secret" in response.text
+    assert app.client_secret != old_hash
+
+
+def test_public_apps_have_no_secret_to_rotate(admin_client):
+    admin_client.post(
+        NEW, {"name": "Spa", "type": "SPA", "redirect_uris": "https://spa.example.com/cb"}
+    )
+    app = Application.objects.get()
+    assert "Rotate secret" not in admin_client.get(f"/console/applications/{app.id}").text
+    response = admin_client.post(f"/console/applications/{app.id}/rotate-secret")
+    assert response.status_code == HTTPStatus.NOT_FOUND

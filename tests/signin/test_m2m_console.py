@@ -78,8 +78,8 @@ def test_the_secret_is_never_in_the_audit_log(admin_client):
     assert not Log.objects.filter(payload__icontains=secret).exists()
 
 
-def test_a_sign_in_application_is_still_created_without_showing_a_secret(admin_client):
-    data = {"name": "Web", "type": "Traditional", "redirect_uris": "https://web.example/cb"}
+def test_a_public_application_is_created_without_a_secret_to_show(admin_client):
+    data = {"name": "Spa", "type": "SPA", "redirect_uris": "https://web.example/cb"}
     response = admin_client.post(NEW, data, headers=DIALOG)
     assert response["HX-Redirect"].startswith("/console/applications/")
     assert "cred-client-secret" not in response.text
@@ -123,8 +123,13 @@ def test_rotating_shows_the_new_secret_once_and_kills_the_old_one_and_its_tokens
     assert log.payload["revokedTokens"] == 1 and new_secret not in str(log.payload)
 
 
-def test_only_machine_to_machine_apps_rotate_here(admin_client):
-    app = ApplicationFactory(name="Web", redirect_uris="https://web.example/cb")
+def test_only_apps_with_a_secret_rotate_it(admin_client):
+    app = ApplicationFactory(
+        name="Spa",
+        redirect_uris="https://web.example/cb",
+        type=Application.Type.SPA,
+        client_type=Application.CLIENT_PUBLIC,
+    )
     assert admin_client.post(rotate_url(app)).status_code == HTTPStatus.NOT_FOUND
 
 

@@ -100,6 +100,11 @@ class Application(AbstractApplication):
         return self.type == self.Type.MACHINE_TO_MACHINE
 
     @property
+    def has_secret(self):
+        """A confidential client (Traditional web, machine-to-machine): it has a client secret."""
+        return self.client_type == self.CLIENT_CONFIDENTIAL
+
+    @property
     def signs_users_in(self):
         """Whether users sign in through it (so it needs redirect URIs)."""
         return not self.is_machine_to_machine

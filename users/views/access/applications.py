@@ -62,7 +62,7 @@ def _show_secret(request, app, secret, *, heading):
 
 
 def _created(request, app):
-    if app.is_machine_to_machine:
+    if app.has_secret:
         messages.success(request, f"Application “{app.name}” created.")
         return _show_secret(request, app, app.new_client_secret, heading="Application created")
     return go(
@@ -175,7 +175,9 @@ def _m2m_application_or_404(application_id) -> Application:
 @vary_on_headers("HX-Request")
 def application_rotate_secret(request, application_id):
     """Confirm, then give the application a new client secret, shown this once."""
-    application = _m2m_application_or_404(application_id)
+    application = get_object_or_404(
+        Application, pk=application_id, client_type=Application.CLIENT_CONFIDENTIAL
+    )
     detail = reverse("access:application-detail", args=[application.pk])
     if request.method == "POST":
         secret = access_services.rotate_application_secret(application, origin=_origin(request))
