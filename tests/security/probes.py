@@ -127,6 +127,16 @@ class World:
         application = ApplicationFactory(name="Probe app")
         log = LogFactory(user=subject)
         identity = subject.identities.get(target="github")
+        from django.utils import timezone
+
+        from signin.models import EndUserSession
+
+        session = EndUserSession.objects.create(
+            user=subject,
+            kind=EndUserSession.Kind.GRANT,
+            application=application,
+            last_used_at=timezone.now(),
+        )
         return cls(
             ids={
                 "user_id": subject.pk,
@@ -140,6 +150,7 @@ class World:
                 "organization_id": organization.pk,
                 "application_id": application.pk,
                 "log_id": log.pk,
+                "session_id": session.pk,
             }
         )
 
