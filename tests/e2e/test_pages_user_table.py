@@ -1,8 +1,7 @@
-import re
-
 """The user table as people see it: every identifier of a row together, the avatar or its
 initials (never a broken image), the one placeholder, relative times with the exact one."""
 
+import re
 
 import pytest
 from playwright.sync_api import expect
