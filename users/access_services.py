@@ -802,18 +802,23 @@ def update_application(
         values = _app_values(
             _given(name=name, description=description, redirect_uris=redirect_uris), app.type
         )
-        changes = field_changes(app, values)
-        if not changes:
-            return app
-        for field, change in changes.items():
-            setattr(app, field, change["new"])
-        _check_oauth_rules(app)
-        app.save(update_fields=[*changes, "updated"])
-        record(
-            "Application.Update",
-            origin=origin,
-            payload={"application": _ref(app), "changes": _camel(changes)},
-        )
+        return _apply_application_changes(app, values, origin=origin)
+
+
+def _apply_application_changes(app: Application, values: dict, *, origin: Origin) -> Application:
+    """Save what differs in `values` (app locked by the caller) and audit it; nothing -> nothing."""
+    changes = field_changes(app, values)
+    if not changes:
+        return app
+    for field, change in changes.items():
+        setattr(app, field, change["new"])
+    _check_oauth_rules(app)
+    app.save(update_fields=[*changes, "updated"])
+    record(
+        "Application.Update",
+        origin=origin,
+        payload={"application": _ref(app), "changes": _camel(changes)},
+    )
     return app
 
 
@@ -945,16 +950,4 @@ def set_application_sign_in_options(
             values["is_third_party"] = bool(is_third_party)
         if post_logout_redirect_uris is not None:
             values["post_logout_redirect_uris"] = clean_redirect_uris(post_logout_redirect_uris)
-        changes = field_changes(app, values)
-        if not changes:
-            return app
-        for field, change in changes.items():
-            setattr(app, field, change["new"])
-        _check_oauth_rules(app)
-        app.save(update_fields=[*changes, "updated"])
-        record(
-            "Application.Update",
-            origin=origin,
-            payload={"application": _ref(app), "changes": _camel(changes)},
-        )
-    return app
+        return _apply_application_changes(app, values, origin=origin)
