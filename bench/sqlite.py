@@ -54,7 +54,7 @@ def timed(fn, *, runs: int, warmups: int) -> tuple[list[float], list[float]]:
 
 def row(label, times, target=None, **fields) -> Row:
     wall, cpu = times
-    result = Row(label, wall, target, judge="median", **fields)
+    result = Row(label, wall, (target, None) if target is not None else None, **fields)
     result.cpu_median = statistics.median(cpu)
     return result
 
@@ -171,7 +171,7 @@ def report(rows: list[Row], args):
     print(header)
     print("-" * len(header))
     for r in rows:
-        target = f"median ≤ {r.target_ms:g} ms" if r.target_ms is not None else ""
+        target = f"median {r.target_text} ms" if r.target is not None else ""
         print(
             f"{r.label[:58]:<58} {r.hits:>7} {r.median:>8.2f} {r.p95:>8.2f} {r.cpu_median:>8.2f}"
             f"  {target:<16} {r.verdict}"

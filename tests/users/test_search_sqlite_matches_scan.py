@@ -44,6 +44,8 @@ def test_every_search_finds_what_the_scan_finds(monkeypatch):
         *("+44", "4474", "+1 (202)", "447", "_", "%", "a_b", "a%n", "n_n", "\\", "\\slash"),
         *("*", "?", "[x]", "star*", "r*g", '"zed"', '"', "zoë", "zo", ".com", "@ex"),
         *("smith ann", "ann li", "li ann smith", "example a", "ann nosuchperson", "li e"),
+        *("james smith example", "smith example", "example.com smith", "mail example"),
+        *("slash@ex.org", "back\\slash@", "h@ex", "@example.net", "josé@example.net"),
         sample.primary_email,
         sample.id,
         sample.id[3:9],
