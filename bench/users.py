@@ -428,7 +428,7 @@ def _api_token() -> str:
     """A Management API token for the bench's M2M application (made on first use)."""
     from audit.recorder import Origin
     from signin.management import grant_management_access, issue_access_token
-    from users import access_services
+    from users.access import services as access_services
     from users.models import Application
 
     origin = Origin.system("bench")

@@ -22,7 +22,7 @@ def ensure_demo_app(port: int):
     """The demo client's application (native: a public client, PKCE, loopback redirect): found by
     name, registered if missing. Returns (application, created)."""
     from audit.recorder import Origin
-    from users import access_services
+    from users.access import services as access_services
     from users.models import Application
 
     redirect_uri = f"http://127.0.0.1:{port}/callback"

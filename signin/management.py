@@ -19,7 +19,7 @@ from oauth2_provider.models import get_access_token_model, set_token_value
 
 from audit.recorder import Origin
 from signin.tokens import checksum, generate_access_token
-from users import access_services
+from users.access import services as access_services
 from users.models import ApiResource, Application, ApplicationRole, Role, Scope
 
 MANAGEMENT_SCOPE = "all"

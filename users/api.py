@@ -15,8 +15,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
-from users import access_services, services
 from users import schemas as s
+from users import services
+from users.access import services as access_services
 from users.errors import ServiceError
 from users.hashers import ImportedDigestError, exported_digest
 from users.models import (

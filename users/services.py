@@ -709,7 +709,7 @@ def set_identity(
 
 def replace_roles(user: User, roles, *, origin: Origin) -> None:
     """Make the user's roles exactly `roles` (the API's PUT /api/users/:id/roles)."""
-    from users import access_services
+    from users.access import services as access_services
     from users.models import UserRole
 
     roles = list(dict.fromkeys(roles))

@@ -14,7 +14,7 @@ from tests.access.factories import (
     UserRoleFactory,
 )
 from tests.factories import UserFactory
-from users import access_services
+from users.access import services as access_services
 from users.models import Membership, Role, UserRole
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def test_an_audit_failure_rolls_the_assignment_back(monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("audit is down")
 
-    monkeypatch.setattr("users.access_services.record", fail)
+    monkeypatch.setattr("users.access.services.record", fail)
     with pytest.raises(RuntimeError):
         access_services.assign_roles(user, [role], origin=ORIGIN)
     assert not UserRole.objects.exists()
@@ -110,7 +110,7 @@ def test_setting_roles_of_a_non_member_is_refused():
 def test_a_create_that_loses_a_race_on_the_name_gets_the_same_error_not_a_500(monkeypatch):
     RoleFactory(name="Editor")
     checks = iter([False, True])  # the check before the insert misses the concurrent winner
-    monkeypatch.setattr("users.access_services._name_taken", lambda *a, **k: next(checks))
+    monkeypatch.setattr("users.access.services._name_taken", lambda *a, **k: next(checks))
     with pytest.raises(ValidationError) as refused:
         access_services.create_role(origin=ORIGIN, name="editor")
     assert refused.value.error_dict["name"][0].code == "unique"

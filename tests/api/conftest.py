@@ -6,7 +6,7 @@ import json
 import pytest
 
 from audit.recorder import Origin
-from users import access_services
+from users.access import services as access_services
 from users.models import Application
 
 

@@ -9,7 +9,7 @@ from oauth2_provider.models import get_access_token_model
 
 from audit.recorder import Origin
 from signin.management import issue_access_token, management_role
-from users import access_services
+from users.access import services as access_services
 
 ORIGIN = Origin.system("tests")
 

@@ -11,7 +11,7 @@ from audit.recorder import Origin
 from signin.demo_client import serve
 from tests.e2e.conftest import sign_in
 from tests.factories import UserFactory
-from users import access_services
+from users.access import services as access_services
 from users.models import Application
 
 END_USER_PASSWORD = "end-user-browser-pass-9"

@@ -2,7 +2,7 @@ import pytest
 
 from audit.recorder import Origin
 from signin.management import grant_management_access
-from users import access_services
+from users.access import services as access_services
 from users.models import Application
 
 

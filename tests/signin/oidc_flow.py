@@ -10,7 +10,7 @@ import pytest
 
 from audit.recorder import Origin
 from tests.factories import UserFactory
-from users import access_services
+from users.access import services as access_services
 from users.models import Application
 
 REDIRECT_URI = "https://rp.example.com/callback"

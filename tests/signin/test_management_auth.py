@@ -11,7 +11,7 @@ from audit.recorder import Origin
 from signin.management import issue_access_token, management_role
 from signin.tokens import checksum
 from tests.signin.conftest import bearer, make_m2m_app
-from users import access_services
+from users.access import services as access_services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("test_api")]
 URL = "/test-api/whoami"

@@ -14,7 +14,7 @@ from joserfc.jwk import KeySet
 from audit.recorder import Origin
 from signin.demo_client import serve
 from tests.factories import UserFactory
-from users import access_services
+from users.access import services as access_services
 from users.models import Application, User
 
 PASSWORD = "live-end-user-password-1"

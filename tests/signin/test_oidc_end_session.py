@@ -7,7 +7,7 @@ import pytest
 
 from audit.recorder import Origin
 from tests.signin.oidc_flow import authorize_url, bearer, pkce_pair
-from users import access_services
+from users.access import services as access_services
 
 AFTER = "https://rp.example.com/signed-out"
 

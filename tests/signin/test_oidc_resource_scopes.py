@@ -7,7 +7,7 @@ from oauth2_provider.models import get_access_token_model
 
 from audit.recorder import Origin
 from tests.signin.oidc_flow import get_code, redeem
-from users import access_services
+from users.access import services as access_services
 
 API = "https://shop.example.com/api"
 

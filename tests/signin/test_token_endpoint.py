@@ -169,7 +169,7 @@ def test_an_app_without_the_role_is_400_invalid_scope(client):
 
 def test_a_sign_in_application_cannot_use_client_credentials(client):
     from audit.recorder import Origin
-    from users import access_services
+    from users.access import services as access_services
 
     app = access_services.create_application(
         origin=Origin.system(),
@@ -228,7 +228,7 @@ def test_each_request_gets_a_new_token(client, m2m_app):
 
 def test_the_old_secret_stops_working_after_a_rotation(client, m2m_app):
     from audit.recorder import Origin
-    from users import access_services
+    from users.access import services as access_services
 
     old = m2m_app.new_client_secret
     new = access_services.rotate_application_secret(m2m_app, origin=Origin.system())
@@ -241,7 +241,7 @@ def test_a_rotation_between_checking_the_secret_and_saving_the_token_wins(
 ):
     from audit.recorder import Origin
     from signin.validators import GatehouseValidator
-    from users import access_services
+    from users.access import services as access_services
 
     check = GatehouseValidator.authenticate_client
 

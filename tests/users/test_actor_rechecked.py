@@ -81,7 +81,7 @@ def test_the_console_shows_the_409_in_the_dialog(client, admin_as_loaded, monkey
 
 def test_role_changes_recheck_the_admin_too(admin_as_loaded):
     from tests.access.factories import RoleFactory
-    from users import access_services
+    from users.access import services as access_services
     from users.models import UserRole
 
     target, role = UserFactory(), RoleFactory()

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.recorder import Origin
-from users import access_services
+from users.access import services as access_services
 from users.models import Application
 
 TYPES = {

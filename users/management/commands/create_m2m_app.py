@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from audit.recorder import Origin
 from signin.management import grant_management_access
-from users import access_services
+from users.access import services as access_services
 from users.models import Application
 
 

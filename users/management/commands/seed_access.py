@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.recorder import Origin
-from users import access_services
+from users.access import services as access_services
 from users.models import (
     ApiResource,
     Application,

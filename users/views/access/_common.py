@@ -15,8 +15,8 @@ from django.shortcuts import render
 
 from audit.recorder import Origin
 from console.dialogs import render_dialog, render_page
-from users import access_search
-from users.access_forms import (
+from users.access import search as access_search
+from users.access.forms import (
     ListForm,
 )
 from users.errors import ServiceError

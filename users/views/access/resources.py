@@ -7,8 +7,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from console.dialogs import CONFIRM, FORM, Dialog, go, reload
-from users import access_search, access_services
-from users.access_forms import (
+from users.access import search as access_search
+from users.access import services as access_services
+from users.access.forms import (
     ApiResourceForm,
     ScopeForm,
 )
