@@ -1,5 +1,5 @@
 """Console forms of access control. They parse and shape input; the rules (uniqueness, role
-types, redirect URIs) live in users.access_services, which reports errors on these field names."""
+types, redirect URIs) live in the users.access verbs, which report errors on these field names."""
 
 import json
 import re

@@ -1,9 +1,9 @@
 """What the access pages share: the list helper, the form and confirm dialog flows, counts.
 
 Every change is a `<dialog>` for htmx and the same form as its own page without JavaScript. A
-view parses its input with a form, loads what it acts on (404 for unknown ids), calls one
-function of users.access_services and renders (console.dialogs). Success ends with a message and
-a reload of the page the dialog was opened on or a move to the new thing or the list; errors
+view parses its input with a form, loads what it acts on (404 for unknown ids), calls one verb
+of users.access (one module a concept) and renders (console.dialogs). Success ends with a
+message and a reload of the page the dialog was opened on or a move to the new thing or the list; errors
 re-render the dialog by the rule of users/views/refusals.py: 400 invalid input, 409 a name in
 use, a stale form or a blocked deletion, 403 a guard.
 """

@@ -13,7 +13,14 @@ from django.views.decorators.vary import vary_on_headers
 
 from console.dialogs import CONFIRM, FORM, Dialog, go, reload, render_dialog, render_page
 from users.access import search as access_search
-from users.access import services as access_services
+from users.access.applications import (
+    assign_application_roles,
+    create_application,
+    delete_application,
+    remove_application_role,
+    rotate_application_secret,
+    update_application,
+)
 from users.access.forms import (
     ApplicationForm,
     AssignRolesForm,
@@ -83,7 +90,7 @@ def application_new(request):
     return _edit(
         request,
         form,
-        lambda data: access_services.create_application(origin=_origin(request), **data),
+        lambda data: create_application(origin=_origin(request), **data),
         done=lambda app: _created(request, app),
         dialog=Dialog(
             FORM,
@@ -115,9 +122,7 @@ def application_edit(request, application_id):
     return _edit(
         request,
         form,
-        lambda data: access_services.update_application(
-            application, origin=_origin(request), **data
-        ),
+        lambda data: update_application(application, origin=_origin(request), **data),
         done=lambda app: reload(
             request,
             f"Application “{app.name}” saved.",
@@ -142,7 +147,7 @@ def application_delete(request, application_id):
     users = access_search.count_capped(User.objects.filter(application=application))
     return _delete(
         request,
-        lambda: access_services.delete_application(application, origin=_origin(request)),
+        lambda: delete_application(application, origin=_origin(request)),
         done=lambda _: go(
             request, f"Application “{application.name}” deleted.", reverse("access:applications")
         ),
@@ -181,7 +186,7 @@ def application_rotate_secret(request, application_id):
     )
     detail = reverse("access:application-detail", args=[application.pk])
     if request.method == "POST":
-        secret = access_services.rotate_application_secret(application, origin=_origin(request))
+        secret = rotate_application_secret(application, origin=_origin(request))
         return _show_secret(request, application, secret, heading="New client secret")
     dialog = Dialog(
         CONFIRM,
@@ -223,9 +228,7 @@ def application_roles_assign(request, application_id):
             roles = form.cleaned_data["roles"]
             added, status = _call(
                 form,
-                lambda: access_services.assign_application_roles(
-                    application, roles, origin=_origin(request)
-                ),
+                lambda: assign_application_roles(application, roles, origin=_origin(request)),
             )
             if status == HTTPStatus.OK:
                 message = (
@@ -259,7 +262,7 @@ def application_role_remove(request, application_id, role_id):
     detail = reverse("access:application-detail", args=[application.pk])
     return _delete(
         request,
-        lambda: access_services.remove_application_role(application, role, origin=_origin(request)),
+        lambda: remove_application_role(application, role, origin=_origin(request)),
         done=lambda _: reload(request, f"Role “{role.name}” removed.", detail),
         confirm=Dialog(
             CONFIRM,

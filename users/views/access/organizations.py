@@ -10,10 +10,17 @@ from django.views.decorators.vary import vary_on_headers
 
 from console.dialogs import CONFIRM, FORM, Dialog, go, reload
 from users.access import search as access_search
-from users.access import services as access_services
 from users.access.forms import (
     OrganizationForm,
     OrganizationRoleForm,
+)
+from users.access.organizations import (
+    create_organization,
+    create_organization_role,
+    delete_organization,
+    delete_organization_role,
+    update_organization,
+    update_organization_role,
 )
 from users.models import (
     Organization,
@@ -52,7 +59,7 @@ def organization_new(request):
     return _edit(
         request,
         form,
-        lambda data: access_services.create_organization(origin=_origin(request), **data),
+        lambda data: create_organization(origin=_origin(request), **data),
         done=lambda org: go(
             request,
             f"Organization “{org.name}” created.",
@@ -95,9 +102,7 @@ def organization_edit(request, organization_id):
     return _edit(
         request,
         form,
-        lambda data: access_services.update_organization(
-            organization, origin=_origin(request), **data
-        ),
+        lambda data: update_organization(organization, origin=_origin(request), **data),
         done=lambda org: reload(
             request,
             f"Organization “{org.name}” saved.",
@@ -121,7 +126,7 @@ def organization_delete(request, organization_id):
     members = access_search.count_capped(organization.memberships.all())
     return _delete(
         request,
-        lambda: access_services.delete_organization(organization, origin=_origin(request)),
+        lambda: delete_organization(organization, origin=_origin(request)),
         done=lambda _: go(
             request, f"Organization “{organization.name}” deleted.", reverse("access:organizations")
         ),
@@ -161,7 +166,7 @@ def organization_role_new(request):
     return _edit(
         request,
         form,
-        lambda data: access_services.create_organization_role(origin=_origin(request), **data),
+        lambda data: create_organization_role(origin=_origin(request), **data),
         done=lambda role: reload(
             request,
             f"Organization role “{role.name}” created.",
@@ -187,9 +192,7 @@ def organization_role_edit(request, role_id):
     return _edit(
         request,
         form,
-        lambda data: access_services.update_organization_role(
-            role, origin=_origin(request), **data
-        ),
+        lambda data: update_organization_role(role, origin=_origin(request), **data),
         done=lambda role: reload(
             request, f"Organization role “{role.name}” saved.", reverse("access:organization-roles")
         ),
@@ -211,7 +214,7 @@ def organization_role_delete(request, role_id):
     holders = access_search.count_capped(role.memberships.all())
     return _delete(
         request,
-        lambda: access_services.delete_organization_role(role, origin=_origin(request)),
+        lambda: delete_organization_role(role, origin=_origin(request)),
         done=lambda _: reload(
             request,
             f"Organization role “{role.name}” deleted.",

@@ -8,10 +8,19 @@ from django.views.decorators.vary import vary_on_headers
 
 from console.dialogs import CONFIRM, FORM, Dialog, go, reload
 from users.access import search as access_search
-from users.access import services as access_services
 from users.access.forms import (
     ApiResourceForm,
     ScopeForm,
+)
+from users.access.resources import (
+    create_resource,
+    create_scope,
+    delete_resource,
+    delete_scope,
+    resource_dependents,
+    scope_dependents,
+    update_resource,
+    update_scope,
 )
 from users.models import (
     ApiResource,
@@ -39,7 +48,7 @@ def resource_new(request):
     return _edit(
         request,
         form,
-        lambda data: access_services.create_resource(origin=_origin(request), **data),
+        lambda data: create_resource(origin=_origin(request), **data),
         done=lambda resource: go(
             request,
             f"API resource “{resource.name}” created.",
@@ -72,7 +81,7 @@ def resource_edit(request, resource_id):
     return _edit(
         request,
         form,
-        lambda data: access_services.update_resource(resource, origin=_origin(request), **data),
+        lambda data: update_resource(resource, origin=_origin(request), **data),
         done=lambda resource: reload(
             request,
             f"API resource “{resource.name}” saved.",
@@ -94,7 +103,7 @@ def resource_edit(request, resource_id):
 @vary_on_headers("HX-Request")
 def resource_delete(request, resource_id):
     resource = get_object_or_404(ApiResource, pk=resource_id)
-    dependents = access_services.resource_dependents(resource)
+    dependents = resource_dependents(resource)
     in_use = dependents["roles"] + dependents["organization_roles"]
     blocked = ""
     if in_use:
@@ -107,7 +116,7 @@ def resource_delete(request, resource_id):
     scope_count = resource.scopes.count()
     return _delete(
         request,
-        lambda: access_services.delete_resource(resource, origin=_origin(request)),
+        lambda: delete_resource(resource, origin=_origin(request)),
         done=lambda _: go(
             request, f"API resource “{resource.name}” deleted.", reverse("access:api-resources")
         ),
@@ -148,7 +157,7 @@ def scope_new(request, resource_id):
     return _edit(
         request,
         form,
-        lambda data: access_services.create_scope(resource, origin=_origin(request), **data),
+        lambda data: create_scope(resource, origin=_origin(request), **data),
         done=lambda scope: reload(
             request,
             f"Permission “{scope.name}” added.",
@@ -171,7 +180,7 @@ def scope_edit(request, resource_id, scope_id):
     return _edit(
         request,
         form,
-        lambda data: access_services.update_scope(scope, origin=_origin(request), **data),
+        lambda data: update_scope(scope, origin=_origin(request), **data),
         done=lambda scope: reload(
             request,
             f"Permission “{scope.name}” saved.",
@@ -188,7 +197,7 @@ def scope_delete(request, resource_id, scope_id):
     scope = get_object_or_404(
         Scope.objects.select_related("resource"), pk=scope_id, resource_id=resource_id
     )
-    dependents = access_services.scope_dependents(scope)
+    dependents = scope_dependents(scope)
     consequences = [
         f"{label} that grant it no longer will (cascade): "
         + ", ".join(f"“{r.name}”" for r in roles)
@@ -201,7 +210,7 @@ def scope_delete(request, resource_id, scope_id):
     back = reverse("access:api-resource-detail", args=[scope.resource_id])
     return _delete(
         request,
-        lambda: access_services.delete_scope(scope, origin=_origin(request)),
+        lambda: delete_scope(scope, origin=_origin(request)),
         done=lambda _: reload(request, f"Permission “{scope.name}” deleted.", back),
         confirm=Dialog(
             CONFIRM,

@@ -8,10 +8,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from console.dialogs import CONFIRM, FORM, Dialog, go, reload
 from users.access import search as access_search
-from users.access import services as access_services
 from users.access.forms import (
     RoleForm,
 )
+from users.access.roles import create_role, delete_role, update_role
 from users.models import (
     Role,
 )
@@ -35,7 +35,7 @@ def role_new(request):
     return _edit(
         request,
         form,
-        lambda data: access_services.create_role(origin=_origin(request), **data),
+        lambda data: create_role(origin=_origin(request), **data),
         done=lambda role: go(
             request, f"Role “{role.name}” created.", reverse("access:role-detail", args=[role.pk])
         ),
@@ -70,7 +70,7 @@ def role_edit(request, role_id):
     return _edit(
         request,
         form,
-        lambda data: access_services.update_role(role, origin=_origin(request), **data),
+        lambda data: update_role(role, origin=_origin(request), **data),
         done=lambda role: reload(
             request, f"Role “{role.name}” saved.", reverse("access:role-detail", args=[role.pk])
         ),
@@ -98,7 +98,7 @@ def role_delete(request, role_id):
         )
     return _delete(
         request,
-        lambda: access_services.delete_role(role, origin=_origin(request)),
+        lambda: delete_role(role, origin=_origin(request)),
         done=lambda _: go(request, f"Role “{role.name}” deleted.", reverse("access:roles")),
         confirm=Dialog(
             CONFIRM,

@@ -10,7 +10,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from console.dialogs import CONFIRM, FORM, Dialog, reload, render_page
 from users.access import search as access_search
-from users.access import services as access_services
 from users.access.forms import (
     AddMembershipForm,
     AssignRolesForm,
@@ -18,6 +17,8 @@ from users.access.forms import (
     OrganizationChoicesForm,
     RoleChoicesForm,
 )
+from users.access.organizations import add_membership, remove_membership, set_membership_roles
+from users.access.roles import assign_roles, remove_role
 from users.models import (
     Membership,
     OrganizationRole,
@@ -80,7 +81,7 @@ def user_roles_assign(request, user_id):
         if form.is_valid():
             roles = form.cleaned_data["roles"]
             added, status = _call(
-                form, lambda: access_services.assign_roles(subject, roles, origin=_origin(request))
+                form, lambda: assign_roles(subject, roles, origin=_origin(request))
             )
             if status == HTTPStatus.OK:
                 message = (
@@ -126,7 +127,7 @@ def user_role_remove(request, user_id, role_id):
     back = reverse("users:roles", args=[subject.pk])
     return _delete(
         request,
-        lambda: access_services.remove_role(subject, role, origin=_origin(request)),
+        lambda: remove_role(subject, role, origin=_origin(request)),
         done=lambda _: reload(request, f"Role “{role.name}” removed.", back),
         confirm=Dialog(
             CONFIRM,
@@ -173,9 +174,7 @@ def user_organization_add(request, user_id):
             chosen, roles = form.cleaned_data["organization"], form.cleaned_data["roles"]
             _, status = _call(
                 form,
-                lambda: access_services.add_membership(
-                    subject, chosen, roles, origin=_origin(request)
-                ),
+                lambda: add_membership(subject, chosen, roles, origin=_origin(request)),
             )
             if status == HTTPStatus.OK:
                 return reload(
@@ -234,7 +233,7 @@ def user_organization_roles(request, user_id, organization_id):
     return _edit(
         request,
         form,
-        lambda data: access_services.set_membership_roles(
+        lambda data: set_membership_roles(
             subject, organization, data["roles"], origin=_origin(request)
         ),
         done=lambda _: reload(request, f"Roles in “{organization.name}” saved.", back),
@@ -259,7 +258,7 @@ def user_organization_remove(request, user_id, organization_id):
     back = reverse("users:organizations", args=[subject.pk])
     return _delete(
         request,
-        lambda: access_services.remove_membership(subject, organization, origin=_origin(request)),
+        lambda: remove_membership(subject, organization, origin=_origin(request)),
         done=lambda _: reload(request, f"Removed from “{organization.name}”.", back),
         confirm=Dialog(
             CONFIRM,
