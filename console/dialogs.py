@@ -30,6 +30,11 @@ def is_fragment(request, target: str | None = None) -> bool:
     return target is None or htmx.target == target
 
 
+def posted(request):
+    """The submitted data of a POST (even an empty one), None for a GET: binds a form or not."""
+    return request.POST if request.method == "POST" else None
+
+
 def render_page(request, template, fragment, context, status=HTTPStatus.OK):
     """The whole page, or its `fragment` partial for htmx."""
     name = f"{template}#{fragment}" if fragment and is_fragment(request) else template
