@@ -14,9 +14,14 @@ from tests.access.factories import (
     UserRoleFactory,
 )
 from tests.factories import UserFactory
-from users.access.organizations import add_membership, remove_membership, set_membership_roles
+from users.access.organizations import (
+    add_membership,
+    create_organization_role,
+    remove_membership,
+    set_membership_roles,
+)
 from users.access.roles import assign_roles, create_role, delete_role, remove_role, update_role
-from users.models import Membership, Role, UserRole
+from users.models import Membership, OrganizationRole, Role, UserRole
 
 pytestmark = pytest.mark.django_db
 
@@ -109,8 +114,20 @@ def test_setting_roles_of_a_non_member_is_refused():
 def test_a_create_that_loses_a_race_on_the_name_gets_the_same_error_not_a_500(monkeypatch):
     RoleFactory(name="Editor")
     checks = iter([False, True])  # the check before the insert misses the concurrent winner
-    monkeypatch.setattr("users.access.roles.name_taken", lambda *a, **k: next(checks))
+    monkeypatch.setattr("users.access.common.name_taken", lambda *a, **k: next(checks))
     with pytest.raises(ValidationError) as refused:
         create_role(origin=ORIGIN, name="editor")
     assert refused.value.error_dict["name"][0].code == "unique"
     assert Role.objects.count() == 1 and not Log.objects.exists()
+
+
+def test_an_organization_role_create_that_loses_a_race_on_the_name_gets_the_same_error(
+    monkeypatch,
+):
+    OrganizationRoleFactory(name="Member")
+    checks = iter([False, True])  # roles and organization roles share one create path
+    monkeypatch.setattr("users.access.common.name_taken", lambda *a, **k: next(checks))
+    with pytest.raises(ValidationError) as refused:
+        create_organization_role(origin=ORIGIN, name="member")
+    assert refused.value.error_dict["name"][0].code == "unique"
+    assert OrganizationRole.objects.count() == 1 and not Log.objects.exists()

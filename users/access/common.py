@@ -22,6 +22,9 @@ from users.models import (
 )
 from users.models.access import DESCRIPTION_MAX, NAME_MAX
 
+# The rules of a name and a description (roles, organization roles, organizations).
+NAMED = {"name": (NAME_MAX, True), "description": (DESCRIPTION_MAX, False)}
+
 
 class InUseError(ServiceError):
     """Deleting this would break something that depends on it; the message says what."""
@@ -131,11 +134,26 @@ def save_unique(obj, fields, *, unique_field: str, taken):
         raise
 
 
+def create_named(obj, action: str, *, origin: Origin, scopes: list[Scope], payload: dict):
+    """Insert a role or an organization role (name unique, case-insensitively) with the
+    permissions it grants, and audit it; `payload` describes it (its id is added)."""
+    model = type(obj)
+    if name_taken(model, obj.name):
+        raise unique_error("name", obj)
+    with transaction.atomic():
+        save_unique(obj, None, unique_field="name", taken=lambda: name_taken(model, obj.name))
+        obj.scopes.set(scopes)
+        record(
+            action,
+            origin=origin,
+            payload={"role": {"id": obj.pk, **payload}, "scopes": scope_refs(scopes)},
+        )
+    return obj
+
+
 def update_named(model, obj, action: str, *, origin: Origin, values: dict, scopes):
     """Update name/description and the permissions of a role or an organization role."""
-    values = clean_fields(
-        values, {"name": (NAME_MAX, True), "description": (DESCRIPTION_MAX, False)}
-    )
+    values = clean_fields(values, NAMED)
     scopes = existing_scopes(scopes) if scopes is not None else None
     with transaction.atomic():
         obj = model.objects.select_for_update().get(pk=obj.pk)

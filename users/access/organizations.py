@@ -8,15 +8,13 @@ from django.db import IntegrityError, transaction
 from audit.recorder import Origin, field_changes, record
 from users import profile_rules
 from users.access.common import (
+    NAMED,
     camel_keys,
     clean_fields,
+    create_named,
     existing_scopes,
     given,
     name_ref,
-    name_taken,
-    save_unique,
-    scope_refs,
-    unique_error,
     update_named,
 )
 from users.models import (
@@ -26,14 +24,11 @@ from users.models import (
     Scope,
     User,
 )
-from users.models.access import DESCRIPTION_MAX, NAME_MAX
 from users.services import guard_staff_target, lock_for_change
 
 
 def _org_values(values: dict) -> dict:
-    cleaned = clean_fields(
-        values, {"name": (NAME_MAX, True), "description": (DESCRIPTION_MAX, False)}
-    )
+    cleaned = clean_fields(values, NAMED)
     if "custom_data" in values:
         cleaned["custom_data"] = profile_rules.clean_custom_data(values["custom_data"] or {})
     return cleaned
@@ -92,28 +87,15 @@ def delete_organization(organization: Organization, *, origin: Origin) -> int:
 def create_organization_role(
     *, origin: Origin, name: str, description: str = "", scopes: Iterable[Scope] = ()
 ) -> OrganizationRole:
-    values = clean_fields(
-        {"name": name, "description": description},
-        {"name": (NAME_MAX, True), "description": (DESCRIPTION_MAX, False)},
-    )
+    values = clean_fields({"name": name, "description": description}, NAMED)
     scopes = existing_scopes(scopes)
-    role = OrganizationRole(**values)
-    if name_taken(OrganizationRole, values["name"]):
-        raise unique_error("name", role)
-    with transaction.atomic():
-        save_unique(
-            role,
-            None,
-            unique_field="name",
-            taken=lambda: name_taken(OrganizationRole, values["name"]),
-        )
-        role.scopes.set(scopes)
-        record(
-            "OrganizationRole.Create",
-            origin=origin,
-            payload={"role": {"id": role.pk, **values}, "scopes": scope_refs(scopes)},
-        )
-    return role
+    return create_named(
+        OrganizationRole(**values),
+        "OrganizationRole.Create",
+        origin=origin,
+        scopes=scopes,
+        payload=values,
+    )
 
 
 def update_organization_role(

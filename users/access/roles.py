@@ -7,15 +7,14 @@ from django.db import IntegrityError, transaction
 
 from audit.recorder import Origin, record
 from users.access.common import (
+    NAMED,
     clean_fields,
+    create_named,
     existing_scopes,
     field_error,
     given,
     name_ref,
-    name_taken,
-    save_unique,
     scope_refs,
-    unique_error,
     update_named,
 )
 from users.models import (
@@ -24,7 +23,6 @@ from users.models import (
     User,
     UserRole,
 )
-from users.models.access import DESCRIPTION_MAX, NAME_MAX
 from users.services import guard_staff_target, lock_for_change
 
 
@@ -37,28 +35,17 @@ def create_role(
     scopes: Iterable[Scope] = (),
 ) -> Role:
     """Create a role (name unique, case-insensitively) with the permissions it grants."""
-    values = clean_fields(
-        {"name": name, "description": description},
-        {"name": (NAME_MAX, True), "description": (DESCRIPTION_MAX, False)},
-    )
+    values = clean_fields({"name": name, "description": description}, NAMED)
     if type not in Role.Type.values:
         raise field_error("type", "Choose User or Machine-to-machine.")
     scopes = existing_scopes(scopes)
-    role = Role(type=type, **values)
-    if name_taken(Role, values["name"]):
-        raise unique_error("name", role)
-    with transaction.atomic():
-        save_unique(role, None, unique_field="name", taken=lambda: name_taken(Role, values["name"]))
-        role.scopes.set(scopes)
-        record(
-            "Role.Create",
-            origin=origin,
-            payload={
-                "role": {"id": role.pk, **values, "type": type},
-                "scopes": scope_refs(scopes),
-            },
-        )
-    return role
+    return create_named(
+        Role(type=type, **values),
+        "Role.Create",
+        origin=origin,
+        scopes=scopes,
+        payload={**values, "type": type},
+    )
 
 
 def update_role(
