@@ -1,8 +1,6 @@
 """A user's personal access tokens (Settings tab): create (the value is shown once, in the POST
 response only), rename, delete. Plain dialog views, as in users/views/user_actions.py."""
 
-from http import HTTPStatus
-
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
@@ -12,13 +10,13 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from audit.recorder import Origin
-from console.dialogs import is_fragment, posted, reload, render_dialog
+from console.dialogs import is_fragment, posted, reload, render_dialog, submitted
 from users import services
 from users.errors import ServiceError
 from users.forms import RenameTokenForm, TokenForm
 from users.views.directory import get_user_or_404
-from users.views.refusals import refusal_status
-from users.views.user_actions import CHANGE, _back, _user_dialog
+from users.views.refusals import refuse
+from users.views.user_actions import CHANGE, _back, _unless_posted, _user_dialog
 
 
 @never_cache
@@ -36,29 +34,23 @@ def token_new(request, user_id):
         submit="Create token",
     )
     form = TokenForm(posted(request))
-    if request.method == "POST":
-        status = HTTPStatus.BAD_REQUEST
-        if form.is_valid():
-            try:
-                created = services.create_personal_access_token(
-                    subject,
-                    origin=Origin.from_request(request),
-                    name=form.cleaned_data["name"],
-                    expires_at=form.expires_at(),
-                )
-            except ValidationError as e:
-                status = refusal_status(e)
-                form.add_error(None, e)
-            except ServiceError as e:
-                return render_dialog(
-                    request, dialog, subject=subject, form=form, error=e.message, status=e.status
-                )
-            else:
-                context = {"subject": subject, "token": created.token, "value": created.value}
-                fragment = "#token-result" if is_fragment(request) else ""
-                return render(request, "users/token_result.html" + fragment, context)
+    if not submitted(request, form):
+        return render_dialog(
+            request, dialog, subject=subject, form=form, status=_unless_posted(request)
+        )
+    try:
+        created = services.create_personal_access_token(
+            subject,
+            origin=Origin.from_request(request),
+            name=form.cleaned_data["name"],
+            expires_at=form.expires_at(),
+        )
+    except (ValidationError, ServiceError) as refusal:
+        status = refuse(form, refusal)
         return render_dialog(request, dialog, subject=subject, form=form, status=status)
-    return render_dialog(request, dialog, subject=subject, form=form)
+    context = {"subject": subject, "token": created.token, "value": created.value}
+    fragment = "#token-result" if is_fragment(request) else ""
+    return render(request, "users/token_result.html" + fragment, context)
 
 
 def _get_token(subject, token_id):
@@ -79,24 +71,18 @@ def token_rename(request, user_id, token_id):
         submit="Save",
     )
     form = RenameTokenForm(posted(request), initial={"name": token.name})
-    if request.method == "POST":
-        status = HTTPStatus.BAD_REQUEST
-        if form.is_valid():
-            try:
-                services.rename_personal_access_token(
-                    token, origin=Origin.from_request(request), name=form.cleaned_data["name"]
-                )
-            except ValidationError as e:
-                status = refusal_status(e)
-                form.add_error(None, e)
-            except ServiceError as e:
-                return render_dialog(
-                    request, dialog, subject=subject, form=form, error=e.message, status=e.status
-                )
-            else:
-                return reload(request, "Token renamed.", _back(subject))
+    if not submitted(request, form):
+        return render_dialog(
+            request, dialog, subject=subject, form=form, status=_unless_posted(request)
+        )
+    try:
+        services.rename_personal_access_token(
+            token, origin=Origin.from_request(request), name=form.cleaned_data["name"]
+        )
+    except (ValidationError, ServiceError) as refusal:
+        status = refuse(form, refusal)
         return render_dialog(request, dialog, subject=subject, form=form, status=status)
-    return render_dialog(request, dialog, subject=subject, form=form)
+    return reload(request, "Token renamed.", _back(subject))
 
 
 @require_http_methods(["GET", "POST"])

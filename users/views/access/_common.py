@@ -43,11 +43,6 @@ def _list(request, template, target, query, *query_args, **context):
     return render_page(request, template, fragment, context)
 
 
-def _submitted(request, form) -> bool:
-    """A POST whose input parses: the view may call its service."""
-    return request.method == "POST" and form.is_valid()
-
-
 def _form_dialog(request, form, dialog, *, error=None):
     """The form in its dialog: 200 for a GET, 400 for a POST whose input did not parse, and a
     service's refusal (`error`) on the form with its status."""

@@ -12,7 +12,17 @@ from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from console.dialogs import CONFIRM, FORM, Dialog, go, posted, reload, render_dialog, render_page
+from console.dialogs import (
+    CONFIRM,
+    FORM,
+    Dialog,
+    go,
+    posted,
+    reload,
+    render_dialog,
+    render_page,
+    submitted,
+)
 from users.access import search as access_search
 from users.access.applications import (
     assign_application_roles,
@@ -40,7 +50,6 @@ from users.views.access._common import (
     _form_dialog,
     _list,
     _origin,
-    _submitted,
     _valid_roles,
 )
 from users.views.refusals import refuse
@@ -96,7 +105,7 @@ def application_new(request):
         submit="Create application",
         cancel=reverse("access:applications"),
     )
-    if not _submitted(request, form):
+    if not submitted(request, form):
         return _form_dialog(request, form, dialog)
     try:
         app = create_application(origin=_origin(request), **form.cleaned_data)
@@ -130,7 +139,7 @@ def application_edit(request, application_id):
         submit="Save",
         cancel=reverse("access:application-detail", args=[application.pk]),
     )
-    if not _submitted(request, form):
+    if not submitted(request, form):
         return _form_dialog(request, form, dialog)
     try:
         app = update_application(application, origin=_origin(request), **form.cleaned_data)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from console.dialogs import CONFIRM, FORM, Dialog, go, posted, reload
+from console.dialogs import CONFIRM, FORM, Dialog, go, posted, reload, submitted
 from users.access import search as access_search
 from users.access.forms import (
     OrganizationForm,
@@ -35,7 +35,6 @@ from users.views.access._common import (
     _form_dialog,
     _list,
     _origin,
-    _submitted,
 )
 
 # --- Organizations and organization roles ----------------------------------------------------
@@ -65,7 +64,7 @@ def organization_new(request):
         submit="Create organization",
         cancel=reverse("access:organizations"),
     )
-    if not _submitted(request, form):
+    if not submitted(request, form):
         return _form_dialog(request, form, dialog)
     try:
         org = create_organization(origin=_origin(request), **form.cleaned_data)
@@ -109,7 +108,7 @@ def organization_edit(request, organization_id):
         submit="Save",
         cancel=reverse("access:organization-detail", args=[organization.pk]),
     )
-    if not _submitted(request, form):
+    if not submitted(request, form):
         return _form_dialog(request, form, dialog)
     try:
         org = update_organization(organization, origin=_origin(request), **form.cleaned_data)
@@ -177,7 +176,7 @@ def organization_role_new(request):
         submit="Create organization role",
         cancel=reverse("access:organization-roles"),
     )
-    if not _submitted(request, form):
+    if not submitted(request, form):
         return _form_dialog(request, form, dialog)
     try:
         role = create_organization_role(origin=_origin(request), **form.cleaned_data)
@@ -203,7 +202,7 @@ def organization_role_edit(request, role_id):
         submit="Save",
         cancel=reverse("access:organization-roles"),
     )
-    if not _submitted(request, form):
+    if not submitted(request, form):
         return _form_dialog(request, form, dialog)
     try:
         role = update_organization_role(role, origin=_origin(request), **form.cleaned_data)

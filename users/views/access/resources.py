@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from console.dialogs import CONFIRM, FORM, Dialog, go, posted, reload
+from console.dialogs import CONFIRM, FORM, Dialog, go, posted, reload, submitted
 from users.access import search as access_search
 from users.access.forms import (
     ApiResourceForm,
@@ -34,7 +34,6 @@ from users.views.access._common import (
     _form_dialog,
     _list,
     _origin,
-    _submitted,
 )
 
 # --- API resources and their permissions -----------------------------------------------------
@@ -61,7 +60,7 @@ def resource_new(request):
         submit="Create API resource",
         cancel=reverse("access:api-resources"),
     )
-    if not _submitted(request, form):
+    if not submitted(request, form):
         return _form_dialog(request, form, dialog)
     try:
         resource = create_resource(origin=_origin(request), **form.cleaned_data)
@@ -96,7 +95,7 @@ def resource_edit(request, resource_id):
         submit="Save",
         cancel=reverse("access:api-resource-detail", args=[resource.pk]),
     )
-    if not _submitted(request, form):
+    if not submitted(request, form):
         return _form_dialog(request, form, dialog)
     try:
         resource = update_resource(resource, origin=_origin(request), **form.cleaned_data)
@@ -166,7 +165,7 @@ def scope_new(request, resource_id):
     form = ScopeForm(posted(request))
     url = reverse("access:scope-new", args=[resource.pk])
     dialog = _scope_dialog(resource, "Add permission", url, "Add permission")
-    if not _submitted(request, form):
+    if not submitted(request, form):
         return _form_dialog(request, form, dialog)
     try:
         scope = create_scope(resource, origin=_origin(request), **form.cleaned_data)
@@ -190,7 +189,7 @@ def scope_edit(request, resource_id, scope_id):
     form = ScopeForm(posted(request), initial=initial)
     url = reverse("access:scope-edit", args=[scope.resource_id, scope.pk])
     dialog = _scope_dialog(scope.resource, "Edit permission", url, "Save")
-    if not _submitted(request, form):
+    if not submitted(request, form):
         return _form_dialog(request, form, dialog)
     try:
         scope = update_scope(scope, origin=_origin(request), **form.cleaned_data)

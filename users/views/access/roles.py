@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from console.dialogs import CONFIRM, FORM, Dialog, go, posted, reload
+from console.dialogs import CONFIRM, FORM, Dialog, go, posted, reload, submitted
 from users.access import search as access_search
 from users.access.forms import (
     RoleForm,
@@ -24,7 +24,6 @@ from users.views.access._common import (
     _form_dialog,
     _list,
     _origin,
-    _submitted,
 )
 
 # --- Roles -----------------------------------------------------------------------------------
@@ -49,7 +48,7 @@ def role_new(request):
         submit="Create role",
         cancel=reverse("access:roles"),
     )
-    if not _submitted(request, form):
+    if not submitted(request, form):
         return _form_dialog(request, form, dialog)
     try:
         role = create_role(origin=_origin(request), **form.cleaned_data)
@@ -85,7 +84,7 @@ def role_edit(request, role_id):
         submit="Save",
         cancel=reverse("access:role-detail", args=[role.pk]),
     )
-    if not _submitted(request, form):
+    if not submitted(request, form):
         return _form_dialog(request, form, dialog)
     try:
         role = update_role(role, origin=_origin(request), **form.cleaned_data)

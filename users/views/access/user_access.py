@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from console.dialogs import CONFIRM, FORM, Dialog, posted, reload, render_page
+from console.dialogs import CONFIRM, FORM, Dialog, posted, reload, render_page, submitted
 from users.access import search as access_search
 from users.access.forms import (
     AddMembershipForm,
@@ -34,7 +34,6 @@ from users.views.access._common import (
     _form_dialog,
     _list,
     _origin,
-    _submitted,
     _valid_roles,
 )
 from users.views.directory import get_user_or_404
@@ -244,7 +243,7 @@ def user_organization_roles(request, user_id, organization_id):
         submit="Save",
         cancel=back,
     )
-    if not _submitted(request, form):
+    if not submitted(request, form):
         return _form_dialog(request, form, dialog)
     try:
         set_membership_roles(
