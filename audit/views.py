@@ -19,28 +19,31 @@ from audit.serializers import describe
 from console.dialogs import is_fragment
 
 
-@require_GET
-@permission_required("users.view_user", raise_exception=True)
-@vary_on_headers("HX-Request")
-def log_list(request):
+def log_page(request, template, *, list_url, user_id="", **context):
+    """A filtered keyset page of the audit log: everyone's (`show_user`, the console-wide list)
+    or one user's (`user_id`, their Logs tab). htmx asking for #log-table gets the table; filters
+    that do not parse answer 400 with the form."""
     form = LogFilterForm(request.GET)
-    context = {
-        "form": form,
-        "page": None,
-        "list_url": reverse("audit:list"),
-        "show_user": True,
-    }
-    template = "audit/log_list.html"
+    context.update(form=form, page=None, list_url=list_url, show_user=not user_id)
     if is_fragment(request, "log-table"):
         template += "#log-table"
     if not form.is_valid():
         return render(request, template, context, status=HTTPStatus.BAD_REQUEST)
     page = queries.keyset_page(
-        form.log_filter(), before=form.cleaned_data["before"], after=form.cleaned_data["after"]
+        form.log_filter(user_id=user_id),
+        before=form.cleaned_data["before"],
+        after=form.cleaned_data["after"],
     )
     context["page"] = page
     queries.for_display(page.logs)
     return render(request, template, context)
+
+
+@require_GET
+@permission_required("users.view_user", raise_exception=True)
+@vary_on_headers("HX-Request")
+def log_list(request):
+    return log_page(request, "audit/log_list.html", list_url=reverse("audit:list"))
 
 
 @require_GET

@@ -428,13 +428,13 @@ def _api_token() -> str:
     """A Management API token for the bench's M2M application (made on first use)."""
     from audit.recorder import Origin
     from signin.management import grant_management_access, issue_access_token
-    from users import access_services
+    from users.access.applications import create_application
     from users.models import Application
 
     origin = Origin.system("bench")
     app = Application.objects.filter(name=BENCH_APP).first()
     if app is None:
-        app = access_services.create_application(
+        app = create_application(
             origin=origin, name=BENCH_APP, type=Application.Type.MACHINE_TO_MACHINE
         )
     grant_management_access(app, origin=origin)

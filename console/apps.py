@@ -12,5 +12,5 @@ class ConsoleConfig(AppConfig):
         from console.middleware import mark_signed_in
 
         user_logged_in.connect(mark_signed_in, dispatch_uid="console.mark_signed_in")
-        # `<id:...>` in every console URL (users/urls.py, users/access_urls.py, audit/urls.py).
+        # `<id:...>` in every console URL (users/urls.py, users/access/urls.py, audit/urls.py).
         register_converter(IdConverter, "id")

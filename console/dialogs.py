@@ -30,6 +30,16 @@ def is_fragment(request, target: str | None = None) -> bool:
     return target is None or htmx.target == target
 
 
+def posted(request):
+    """The submitted data of a POST (even an empty one), None for a GET: binds a form or not."""
+    return request.POST if request.method == "POST" else None
+
+
+def submitted(request, form) -> bool:
+    """A POST whose input parses: the view may call its service."""
+    return request.method == "POST" and form.is_valid()
+
+
 def render_page(request, template, fragment, context, status=HTTPStatus.OK):
     """The whole page, or its `fragment` partial for htmx."""
     name = f"{template}#{fragment}" if fragment and is_fragment(request) else template

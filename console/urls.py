@@ -15,7 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("console/", include(console_patterns)),
     path("console/", include("users.urls")),
-    path("console/", include("users.access_urls")),
+    path("console/", include("users.access.urls")),
     path("console/", include("audit.urls")),
     path("console/", include("users.staff_urls")),
     path("healthz", views.health, name="health"),

@@ -22,24 +22,28 @@ def ensure_demo_app(port: int):
     """The demo client's application (native: a public client, PKCE, loopback redirect): found by
     name, registered if missing. Returns (application, created)."""
     from audit.recorder import Origin
-    from users import access_services
+    from users.access.applications import (
+        create_application,
+        set_application_sign_in_options,
+        update_application,
+    )
     from users.models import Application
 
     redirect_uri = f"http://127.0.0.1:{port}/callback"
     app = Application.objects.filter(name=DEMO_APP_NAME).first()
     if app is not None:
         if redirect_uri not in app.redirect_uris.split():
-            app = access_services.update_application(
+            app = update_application(
                 app,
                 origin=Origin.system("oidc_demo_client"),
                 redirect_uris=f"{app.redirect_uris} {redirect_uri}",
             )
         return app, False
     origin = Origin.system("oidc_demo_client")
-    app = access_services.create_application(
+    app = create_application(
         origin=origin, name=DEMO_APP_NAME, type=Application.Type.NATIVE, redirect_uris=redirect_uri
     )
-    access_services.set_application_sign_in_options(
+    set_application_sign_in_options(
         app, origin=origin, post_logout_redirect_uris=f"http://127.0.0.1:{port}/"
     )
     return app, True

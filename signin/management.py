@@ -19,7 +19,9 @@ from oauth2_provider.models import get_access_token_model, set_token_value
 
 from audit.recorder import Origin
 from signin.tokens import checksum, generate_access_token
-from users import access_services
+from users.access.applications import assign_application_roles
+from users.access.resources import create_resource, create_scope
+from users.access.roles import create_role
 from users.models import ApiResource, Application, ApplicationRole, Role, Scope
 
 MANAGEMENT_SCOPE = "all"
@@ -140,14 +142,14 @@ def management_role(*, origin: Origin) -> Role:
     with transaction.atomic():
         resource = ApiResource.objects.filter(indicator=settings.MANAGEMENT_API_INDICATOR).first()
         if resource is None:
-            resource = access_services.create_resource(
+            resource = create_resource(
                 origin=origin,
                 name=MANAGEMENT_RESOURCE_NAME,
                 indicator=settings.MANAGEMENT_API_INDICATOR,
             )
         scope = Scope.objects.filter(resource=resource, name=MANAGEMENT_SCOPE).first()
         if scope is None:
-            scope = access_services.create_scope(
+            scope = create_scope(
                 resource,
                 origin=origin,
                 name=MANAGEMENT_SCOPE,
@@ -156,7 +158,7 @@ def management_role(*, origin: Origin) -> Role:
         name = MANAGEMENT_ROLE_NAME
         if Role.objects.filter(name__iexact=name).exists():
             name = f"{MANAGEMENT_ROLE_NAME} ({resource.indicator})"
-        return access_services.create_role(
+        return create_role(
             origin=origin,
             name=name,
             description="Full access to the Management API.",
@@ -167,6 +169,4 @@ def management_role(*, origin: Origin) -> Role:
 
 def grant_management_access(application: Application, *, origin: Origin) -> None:
     """Give the application the "Management API access" role (audited; nothing if it has it)."""
-    access_services.assign_application_roles(
-        application, [management_role(origin=origin)], origin=origin
-    )
+    assign_application_roles(application, [management_role(origin=origin)], origin=origin)

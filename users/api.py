@@ -1,6 +1,6 @@
 """Management API: /api/users... and /api/roles, Logto's paths and JSON (spec §6).
 
-Each endpoint parses, loads, calls one service (users.services / users.access_services) and
+Each endpoint parses, loads, calls one service (users.services / users.access.*) and
 serialises; search is users.search, the same query as the console's table. The caller (an M2M
 application) is `request.api_origin`, set by console.api when the bearer token checks out.
 """
@@ -15,8 +15,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
-from users import access_services, services
 from users import schemas as s
+from users import services
+from users.access import roles as role_services
 from users.errors import ServiceError
 from users.hashers import ImportedDigestError, exported_digest
 from users.models import (
@@ -554,7 +555,7 @@ def assign_roles(request: HttpRequest, user_id: str, body: s.RoleIds):
     user = _user_to_change(user_id)
     roles = _roles(body.roleIds)
     with service_errors():
-        added = access_services.assign_roles(user, roles, origin=_origin(request))
+        added = role_services.assign_roles(user, roles, origin=_origin(request))
     return Status(201, {"roleIds": body.roleIds, "addedRoleIds": [r.pk for r in added]})
 
 
@@ -575,7 +576,7 @@ def remove_role(request: HttpRequest, user_id: str, role_id: str):
     if role is None:
         raise not_found("role assignment")
     with service_errors():
-        removed = access_services.remove_role(user, role, origin=_origin(request))
+        removed = role_services.remove_role(user, role, origin=_origin(request))
     if not removed:
         raise not_found("role assignment")
     return Status(204, None)
@@ -832,7 +833,7 @@ def create_role(request: HttpRequest, body: s.RoleCreate):
             )
         scopes = list(found.values())
     with service_errors(unique_codes={"name": "role.name_in_use"}):
-        role = access_services.create_role(
+        role = role_services.create_role(
             origin=_origin(request),
             name=body.name,
             description=body.description,

@@ -92,16 +92,16 @@ class UserPage:
         return self.start_index + len(self.users) - 1 if self.users else 0
 
 
-def parse_terms(search: str) -> list[str]:
+def parse_terms(search: str, *, phone: bool = True) -> list[str]:
     """Split a keyword search into lower-cased terms that must all match.
 
     A query that reads as a phone number ("+44 20 7946 0958") becomes one term of its digits, so
-    the spaces and dashes people type don't split it.
+    the spaces and dashes people type don't split it (`phone=False`: lists without phones).
     """
     search = (search or "").strip()
     if not search:
         return []
-    if _PHONE_QUERY_RE.match(search) and re.search(r"[\s().+-]", search):
+    if phone and _PHONE_QUERY_RE.match(search) and re.search(r"[\s().+-]", search):
         digits = re.sub(r"\D", "", search)
         return [("+" if search.startswith("+") else "") + digits]
     terms = []

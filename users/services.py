@@ -709,17 +709,17 @@ def set_identity(
 
 def replace_roles(user: User, roles, *, origin: Origin) -> None:
     """Make the user's roles exactly `roles` (the API's PUT /api/users/:id/roles)."""
-    from users import access_services
+    from users.access.roles import assign_roles, remove_role
     from users.models import UserRole
 
     roles = list(dict.fromkeys(roles))
     with transaction.atomic():
         user = lock_for_change(user, origin).user
-        access_services.assign_roles(user, roles, origin=origin)
+        assign_roles(user, roles, origin=origin)
         keep = {r.pk for r in roles}
         for assignment in UserRole.objects.filter(user=user).select_related("role"):
             if assignment.role_id not in keep:
-                access_services.remove_role(user, assignment.role, origin=origin)
+                remove_role(user, assignment.role, origin=origin)
 
 
 # --- Lock down (authentik's "account lockdown") ----------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from users.views import access, details, directory, logs, sessions
+from users.views import access, details, directory, logs, sessions, tokens, user_actions
 
 app_name = "users"
 urlpatterns = [
@@ -9,25 +9,29 @@ urlpatterns = [
     path("users/<id:user_id>", details.user_detail, name="detail"),
     path("users/<id:user_id>/identifiers", details.user_identifiers, name="identifiers"),
     path("users/<id:user_id>/profile", details.user_profile, name="profile"),
-    path("users/<id:user_id>/reset-password", details.user_reset_password, name="reset-password"),
-    path("users/<id:user_id>/suspend", details.user_suspend, name="suspend"),
-    path("users/<id:user_id>/reactivate", details.user_reactivate, name="reactivate"),
-    path("users/<id:user_id>/delete", details.user_delete, name="delete"),
+    path(
+        "users/<id:user_id>/reset-password", user_actions.user_reset_password, name="reset-password"
+    ),
+    path("users/<id:user_id>/suspend", user_actions.user_suspend, name="suspend"),
+    path("users/<id:user_id>/reactivate", user_actions.user_reactivate, name="reactivate"),
+    path("users/<id:user_id>/delete", user_actions.user_delete, name="delete"),
     path(
         "users/<id:user_id>/identities/<id:identity_id>/remove",
-        details.identity_remove,
+        user_actions.identity_remove,
         name="identity-remove",
     ),
-    path("users/<id:user_id>/mfa/<id:factor_id>/remove", details.mfa_remove, name="mfa-remove"),
-    path("users/<id:user_id>/tokens/new", details.token_new, name="token-new"),
+    path(
+        "users/<id:user_id>/mfa/<id:factor_id>/remove", user_actions.mfa_remove, name="mfa-remove"
+    ),
+    path("users/<id:user_id>/tokens/new", tokens.token_new, name="token-new"),
     path(
         "users/<id:user_id>/tokens/<id:token_id>/rename",
-        details.token_rename,
+        tokens.token_rename,
         name="token-rename",
     ),
     path(
         "users/<id:user_id>/tokens/<id:token_id>/delete",
-        details.token_delete,
+        tokens.token_delete,
         name="token-delete",
     ),
     path("users/<id:user_id>/roles", access.user_roles, name="roles"),

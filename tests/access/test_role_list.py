@@ -30,7 +30,7 @@ def test_it_lists_roles_with_type_and_counts(admin_client):
 
 
 def test_user_counts_stop_at_the_cap(admin_client, monkeypatch):
-    monkeypatch.setattr("users.access_search.COUNT_CAP", 2)
+    monkeypatch.setattr("users.access.search.COUNT_CAP", 2)
     role = RoleFactory(name="Popular")
     for user in UserFactory.create_batch(5):
         UserRoleFactory(user=user, role=role)

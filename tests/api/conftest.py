@@ -6,7 +6,7 @@ import json
 import pytest
 
 from audit.recorder import Origin
-from users import access_services
+from users.access.applications import create_application
 from users.models import Application
 
 
@@ -52,7 +52,7 @@ def m2m_app(db):
     from signin.management import grant_management_access
 
     origin = Origin.system("tests")
-    app = access_services.create_application(
+    app = create_application(
         origin=origin, name="Billing sync", type=Application.Type.MACHINE_TO_MACHINE
     )
     grant_management_access(app, origin=origin)

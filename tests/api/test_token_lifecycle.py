@@ -9,7 +9,11 @@ from oauth2_provider.models import get_access_token_model
 
 from audit.recorder import Origin
 from signin.management import issue_access_token, management_role
-from users import access_services
+from users.access.applications import (
+    delete_application,
+    remove_application_role,
+    rotate_application_secret,
+)
 
 ORIGIN = Origin.system("tests")
 
@@ -26,12 +30,12 @@ def test_an_expired_token_is_401(api):
 
 
 def test_rotating_the_secret_ends_the_token(api, m2m_app):
-    access_services.rotate_application_secret(m2m_app, origin=ORIGIN)
+    rotate_application_secret(m2m_app, origin=ORIGIN)
     assert api.get("/api/users").status_code == HTTPStatus.UNAUTHORIZED
 
 
 def test_removing_the_role_ends_the_token(api, m2m_app):
-    access_services.remove_application_role(m2m_app, management_role(origin=ORIGIN), origin=ORIGIN)
+    remove_application_role(m2m_app, management_role(origin=ORIGIN), origin=ORIGIN)
     response = api.get("/api/users")
     # Removing the role also revokes the app's tokens (401); were one left, the role check is 403.
     assert response.status_code in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
@@ -39,7 +43,7 @@ def test_removing_the_role_ends_the_token(api, m2m_app):
 
 
 def test_deleting_the_app_ends_the_token(api, m2m_app):
-    access_services.delete_application(m2m_app, origin=ORIGIN)
+    delete_application(m2m_app, origin=ORIGIN)
     assert api.get("/api/users").status_code == HTTPStatus.UNAUTHORIZED
 
 

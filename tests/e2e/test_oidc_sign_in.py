@@ -11,7 +11,7 @@ from audit.recorder import Origin
 from signin.demo_client import serve
 from tests.e2e.conftest import sign_in
 from tests.factories import UserFactory
-from users import access_services
+from users.access.applications import create_application, set_application_sign_in_options
 from users.models import Application
 
 END_USER_PASSWORD = "end-user-browser-pass-9"
@@ -23,13 +23,13 @@ def demo(live_server, transactional_db):
     server = serve(issuer=f"{live_server.url}/oidc", client_id="pending", port=0)
     port = server.server_address[1]
     origin = Origin.system("test")
-    app = access_services.create_application(
+    app = create_application(
         origin=origin,
         name="Partner Demo",
         type=Application.Type.NATIVE,
         redirect_uris=f"http://127.0.0.1:{port}/callback",
     )
-    access_services.set_application_sign_in_options(app, origin=origin, is_third_party=True)
+    set_application_sign_in_options(app, origin=origin, is_third_party=True)
     server.demo_client.client_id = app.client_id
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -2,15 +2,13 @@ import pytest
 
 from audit.recorder import Origin
 from signin.management import grant_management_access
-from users import access_services
+from users.access.applications import create_application
 from users.models import Application
 
 
 def make_m2m_app(name="Nightly export", *, granted=True):
     origin = Origin.system("test")
-    app = access_services.create_application(
-        origin=origin, name=name, type=Application.Type.MACHINE_TO_MACHINE
-    )
+    app = create_application(origin=origin, name=name, type=Application.Type.MACHINE_TO_MACHINE)
     if granted:
         grant_management_access(app, origin=origin)
     return app

@@ -10,7 +10,7 @@ import pytest
 
 from audit.recorder import Origin
 from tests.factories import UserFactory
-from users import access_services
+from users.access.applications import create_application
 from users.models import Application
 
 REDIRECT_URI = "https://rp.example.com/callback"
@@ -25,7 +25,7 @@ def make_app(
     third_party=False,
 ):
     """A registered application; its one-time secret (confidential types) on `new_client_secret`."""
-    app = access_services.create_application(
+    app = create_application(
         origin=Origin.system("test"), name=name, type=type, redirect_uris=redirect_uris
     )
     if third_party:

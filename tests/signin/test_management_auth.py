@@ -11,7 +11,11 @@ from audit.recorder import Origin
 from signin.management import issue_access_token, management_role
 from signin.tokens import checksum
 from tests.signin.conftest import bearer, make_m2m_app
-from users import access_services
+from users.access.applications import (
+    delete_application,
+    remove_application_role,
+    rotate_application_secret,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("test_api")]
 URL = "/test-api/whoami"
@@ -97,7 +101,7 @@ def test_removing_the_role_stops_the_token_at_once(client, m2m_app):
     token, _ = issue_access_token(m2m_app)
     assert call(client, bearer(token)).status_code == HTTPStatus.OK
     role = management_role(origin=Origin.system())
-    access_services.remove_application_role(m2m_app, role, origin=Origin.system())
+    remove_application_role(m2m_app, role, origin=Origin.system())
     assert call(client, bearer(token)).status_code in (401, 403)
 
 
@@ -109,7 +113,7 @@ def test_the_role_check_happens_at_use_not_only_by_deleting_tokens(client, m2m_a
 
 def test_rotating_the_secret_stops_the_token_at_once(client, m2m_app):
     token, _ = issue_access_token(m2m_app)
-    access_services.rotate_application_secret(m2m_app, origin=Origin.system())
+    rotate_application_secret(m2m_app, origin=Origin.system())
     assert_refused(call(client, bearer(token)), 401, "auth.unauthorized")
     new_token, _ = issue_access_token(m2m_app)
     assert call(client, bearer(new_token)).status_code == HTTPStatus.OK
@@ -124,7 +128,7 @@ def test_a_token_issued_before_the_rotation_is_refused_even_if_its_row_survives(
 
 def test_deleting_the_app_stops_the_token_at_once(client, m2m_app):
     token, _ = issue_access_token(m2m_app)
-    access_services.delete_application(m2m_app, origin=Origin.system())
+    delete_application(m2m_app, origin=Origin.system())
     assert_refused(call(client, bearer(token)), 401, "auth.unauthorized")
 
 

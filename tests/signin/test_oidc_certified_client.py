@@ -14,7 +14,7 @@ from joserfc.jwk import KeySet
 from audit.recorder import Origin
 from signin.demo_client import serve
 from tests.factories import UserFactory
-from users import access_services
+from users.access.applications import create_application
 from users.models import Application, User
 
 PASSWORD = "live-end-user-password-1"
@@ -65,7 +65,7 @@ def _sign_in_through(browser, response, stop_at=None):
 def demo(live_server):
     server = serve(issuer=f"{live_server.url}/oidc", client_id="pending", port=0)
     port = server.server_address[1]
-    app = access_services.create_application(
+    app = create_application(
         origin=Origin.system("test"),
         name="Demo",
         type=Application.Type.NATIVE,
@@ -95,7 +95,7 @@ def test_the_demo_client_signs_in_and_shows_verified_claims(demo, person):
 def test_authlib_as_a_confidential_client_gets_tokens_and_refreshes(live_server, person):
     issuer = f"{live_server.url}/oidc"
     redirect_uri = "https://rp.example.com/cb"
-    app = access_services.create_application(
+    app = create_application(
         origin=Origin.system("test"),
         name="Confidential",
         type=Application.Type.TRADITIONAL,

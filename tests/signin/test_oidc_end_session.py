@@ -7,14 +7,14 @@ import pytest
 
 from audit.recorder import Origin
 from tests.signin.oidc_flow import authorize_url, bearer, pkce_pair
-from users import access_services
+from users.access.applications import set_application_sign_in_options
 
 AFTER = "https://rp.example.com/signed-out"
 
 
 @pytest.fixture
 def registered(oidc_app):
-    access_services.set_application_sign_in_options(
+    set_application_sign_in_options(
         oidc_app, origin=Origin.system("test"), post_logout_redirect_uris=AFTER
     )
     return oidc_app

@@ -7,7 +7,8 @@ from oauth2_provider.models import get_access_token_model
 
 from audit.recorder import Origin
 from tests.signin.oidc_flow import get_code, redeem
-from users import access_services
+from users.access.resources import create_resource, create_scope
+from users.access.roles import assign_roles, create_role
 
 API = "https://shop.example.com/api"
 
@@ -15,11 +16,11 @@ API = "https://shop.example.com/api"
 @pytest.fixture
 def shop_api(db, oidc_user):
     origin = Origin.system("test")
-    resource = access_services.create_resource(origin=origin, name="Shop API", indicator=API)
-    read = access_services.create_scope(resource, origin=origin, name="read:orders")
-    access_services.create_scope(resource, origin=origin, name="write:orders")
-    role = access_services.create_role(origin=origin, name="Customer", scopes=[read])
-    access_services.assign_roles(oidc_user, [role], origin=origin)
+    resource = create_resource(origin=origin, name="Shop API", indicator=API)
+    read = create_scope(resource, origin=origin, name="read:orders")
+    create_scope(resource, origin=origin, name="write:orders")
+    role = create_role(origin=origin, name="Customer", scopes=[read])
+    assign_roles(oidc_user, [role], origin=origin)
     return resource
 
 

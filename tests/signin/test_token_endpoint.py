@@ -169,9 +169,9 @@ def test_an_app_without_the_role_is_400_invalid_scope(client):
 
 def test_a_sign_in_application_cannot_use_client_credentials(client):
     from audit.recorder import Origin
-    from users import access_services
+    from users.access.applications import create_application
 
-    app = access_services.create_application(
+    app = create_application(
         origin=Origin.system(),
         name="Web",
         type="Traditional",
@@ -228,10 +228,10 @@ def test_each_request_gets_a_new_token(client, m2m_app):
 
 def test_the_old_secret_stops_working_after_a_rotation(client, m2m_app):
     from audit.recorder import Origin
-    from users import access_services
+    from users.access.applications import rotate_application_secret
 
     old = m2m_app.new_client_secret
-    new = access_services.rotate_application_secret(m2m_app, origin=Origin.system())
+    new = rotate_application_secret(m2m_app, origin=Origin.system())
     assert_error(post(client, form(m2m_app, client_secret=old)), 401, "invalid_client")
     assert post(client, form(m2m_app, client_secret=new)).status_code == HTTPStatus.OK
 
@@ -241,13 +241,13 @@ def test_a_rotation_between_checking_the_secret_and_saving_the_token_wins(
 ):
     from audit.recorder import Origin
     from signin.validators import GatehouseValidator
-    from users import access_services
+    from users.access.applications import rotate_application_secret
 
     check = GatehouseValidator.authenticate_client
 
     def check_then_rotate(self, request, *args, **kwargs):
         ok = check(self, request, *args, **kwargs)
-        access_services.rotate_application_secret(m2m_app, origin=Origin.system())
+        rotate_application_secret(m2m_app, origin=Origin.system())
         return ok
 
     monkeypatch.setattr(GatehouseValidator, "authenticate_client", check_then_rotate)

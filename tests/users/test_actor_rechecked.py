@@ -81,15 +81,13 @@ def test_the_console_shows_the_409_in_the_dialog(client, admin_as_loaded, monkey
 
 def test_role_changes_recheck_the_admin_too(admin_as_loaded):
     from tests.access.factories import RoleFactory
-    from users import access_services
+    from users.access.roles import assign_roles
     from users.models import UserRole
 
     target, role = UserFactory(), RoleFactory()
     User.objects.filter(pk=admin_as_loaded.pk).update(is_suspended=True)
     with pytest.raises(StaleError):
-        access_services.assign_roles(
-            target, [role], origin=Origin("Console", actor=admin_as_loaded)
-        )
+        assign_roles(target, [role], origin=Origin("Console", actor=admin_as_loaded))
     assert not UserRole.objects.filter(user=target).exists()
 
 

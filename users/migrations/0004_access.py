@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 # Only roles of type User may be given to users. A CHECK constraint cannot read another table, so
 # triggers hold the rule: on inserting or re-pointing a user_role row, and on turning an assigned
-# role into a machine-to-machine one. users.access_services checks first and gives the message.
+# role into a machine-to-machine one. users.access.roles checks first and gives the message.
 # SQLite drops a table's triggers when Django rebuilds the table: a later migration that alters
 # users_userrole or users_role there must recreate them (tests/access/test_models.py notices).
 POSTGRESQL = [

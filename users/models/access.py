@@ -1,6 +1,6 @@
 """Who may do what: API resources and their permissions (scopes), roles, organizations.
 
-Every uniqueness rule is a database constraint; the service layer (users.access_services) checks
+Every uniqueness rule is a database constraint; the service layer (users.access) checks
 first to give a clear message and relies on the constraint when two requests race. That only
 roles of type User reach users is checked by the service and by a database trigger (migration
 0003_access), because a CHECK constraint cannot look at another table.

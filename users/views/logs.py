@@ -1,7 +1,5 @@
 """A user's Logs tab: their audit entries, newest first, and one entry's details."""
 
-from http import HTTPStatus
-
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import render
@@ -10,9 +8,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from audit import queries
-from audit.forms import LogFilterForm
 from audit.serializers import describe
-from console.dialogs import is_fragment
+from audit.views import log_page
 from users.views.directory import get_user_or_404
 
 
@@ -21,27 +18,13 @@ from users.views.directory import get_user_or_404
 @vary_on_headers("HX-Request")
 def user_logs(request, user_id):
     subject = get_user_or_404(user_id)
-    form = LogFilterForm(request.GET)
-    context = {
-        "subject": subject,
-        "form": form,
-        "page": None,
-        "list_url": reverse("users:logs", args=[subject.pk]),
-        "show_user": False,
-    }
-    template = "audit/user_logs.html"
-    if is_fragment(request, "log-table"):
-        template += "#log-table"
-    if not form.is_valid():
-        return render(request, template, context, status=HTTPStatus.BAD_REQUEST)
-    page = queries.keyset_page(
-        form.log_filter(user_id=subject.pk),
-        before=form.cleaned_data["before"],
-        after=form.cleaned_data["after"],
+    return log_page(
+        request,
+        "audit/user_logs.html",
+        list_url=reverse("users:logs", args=[subject.pk]),
+        user_id=subject.pk,
+        subject=subject,
     )
-    context["page"] = page
-    queries.for_display(page.logs)
-    return render(request, template, context)
 
 
 @require_GET

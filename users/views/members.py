@@ -21,14 +21,12 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
 from audit.recorder import Origin
-from console.dialogs import CONFIRM, FORM, Dialog, render_dialog, render_page
+from console.dialogs import CONFIRM, FORM, Dialog, posted, render_dialog, render_page
 from users import staff
 from users.errors import ServiceError
 from users.models import User
 from users.staff_forms import AddMemberForm, GrantMemberForm, MemberRoleForm
-
-# Validation codes that mean "conflicts with what exists" (409) rather than "invalid" (400).
-CONFLICT_CODES = {"unique", "already_staff"}
+from users.views.refusals import refuse
 
 
 def superuser_required(view):
@@ -56,33 +54,6 @@ def _get_member_or_404(user_id: str) -> User:
 def _done(request, message):
     messages.success(request, message)
     return HttpResponseClientRefresh() if request.htmx else redirect("members:list")
-
-
-def _status_of(error: ValidationError) -> HTTPStatus:
-    errors = (
-        [e for field in error.error_dict.values() for e in field]
-        if hasattr(error, "error_dict")
-        else error.error_list
-    )
-    if any(e.code in CONFLICT_CODES for e in errors):
-        return HTTPStatus.CONFLICT
-    return HTTPStatus.BAD_REQUEST
-
-
-def _refusal(form, call):
-    """Run a service call; a refusal goes on the form. Returns (result, status or None)."""
-    try:
-        return call(), None
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return None, _status_of(error)
-    except ServiceError as error:
-        form.add_error(None, error.message)
-        return None, error.status
 
 
 def _form_dialog(request, form, *, status=HTTPStatus.OK, **dialog):
@@ -113,15 +84,16 @@ def member_new(request):
         "url": reverse("members:new"),
         "submit": "Add member",
     }
-    form = AddMemberForm(request.POST if request.method == "POST" else None)
+    form = AddMemberForm(posted(request))
     if request.method != "POST":
         return _form_dialog(request, form, **dialog)
     if not form.is_valid():
         return _form_dialog(request, form, status=HTTPStatus.BAD_REQUEST, **dialog)
     origin = Origin.from_request(request)
-    created, status = _refusal(form, lambda: staff.create_staff(origin=origin, **form.cleaned_data))
-    if status:
-        return _form_dialog(request, form, status=status, **dialog)
+    try:
+        created = staff.create_staff(origin=origin, **form.cleaned_data)
+    except (ValidationError, ServiceError) as error:
+        return _form_dialog(request, form, status=refuse(form, error), **dialog)
     context = {
         "created_user": created.user,
         "password": created.password,
@@ -145,18 +117,17 @@ def member_grant(request):
         "url": reverse("members:grant"),
         "submit": "Give access",
     }
-    form = GrantMemberForm(request.POST if request.method == "POST" else None)
+    form = GrantMemberForm(posted(request))
     if request.method != "POST":
         return _form_dialog(request, form, **dialog)
     if not form.is_valid():
         return _form_dialog(request, form, status=HTTPStatus.BAD_REQUEST, **dialog)
     origin = Origin.from_request(request)
     data = form.cleaned_data
-    user, status = _refusal(
-        form, lambda: staff.grant_staff(data["identifier"], origin=origin, role=data["role"])
-    )
-    if status:
-        return _form_dialog(request, form, status=status, **dialog)
+    try:
+        user = staff.grant_staff(data["identifier"], origin=origin, role=data["role"])
+    except (ValidationError, ServiceError) as error:
+        return _form_dialog(request, form, status=refuse(form, error), **dialog)
     message = f"{user.display_identifier or user.pk} is now a console {data['role']}."
     if not user.has_usable_password():
         message += " They have no password yet: reset it from their user page to give them one."
@@ -183,9 +154,10 @@ def member_role(request, user_id):
         return _form_dialog(request, form, status=HTTPStatus.BAD_REQUEST, **dialog)
     role = form.cleaned_data["role"]
     origin = Origin.from_request(request)
-    _, status = _refusal(form, lambda: staff.change_staff_role(member, role, origin=origin))
-    if status:
-        return _form_dialog(request, form, status=status, **dialog)
+    try:
+        staff.change_staff_role(member, role, origin=origin)
+    except (ValidationError, ServiceError) as error:
+        return _form_dialog(request, form, status=refuse(form, error), **dialog)
     return _done(request, f"{label} is now a console {role}.")
 
 

@@ -10,7 +10,9 @@ from http import HTTPStatus
 
 from django.core.exceptions import ValidationError
 
-CONFLICT_CODES = frozenset({"unique", "stale"})
+from users.errors import ServiceError
+
+CONFLICT_CODES = frozenset({"unique", "stale", "already_staff"})
 
 
 def refusal_status(error: ValidationError) -> HTTPStatus:
@@ -29,3 +31,16 @@ def _leaves(error: ValidationError):
             yield from _leaves(e)
     else:
         yield error
+
+
+def refuse(form, error: ValidationError | ServiceError) -> HTTPStatus:
+    """Put a service's refusal on the form (on its fields where it names them); its status."""
+    if isinstance(error, ServiceError):
+        form.add_error(None, error.message)
+        return error.status
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+    return refusal_status(error)

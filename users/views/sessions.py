@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from audit.recorder import Origin
-from console.dialogs import ACTION, Dialog, is_fragment, reload, render_dialog
+from console.dialogs import ACTION, Dialog, is_fragment, posted, reload, render_dialog
 from signin import sessions
 from users import services
 from users.errors import ServiceError
@@ -123,7 +123,7 @@ def user_lock_down(request, user_id):
         submit="Lock down",
         danger=True,
     )
-    form = LockDownForm(request.POST if request.method == "POST" else None)
+    form = LockDownForm(posted(request))
     if request.method == "POST":
         bad = HTTPStatus.BAD_REQUEST
         if not form.is_valid():

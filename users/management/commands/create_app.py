@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.recorder import Origin
-from users import access_services
+from users.access.applications import create_application, set_application_sign_in_options
 from users.models import Application
 
 TYPES = {
@@ -46,14 +46,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         origin = Origin.system("create_app")
         try:
-            app = access_services.create_application(
+            app = create_application(
                 origin=origin,
                 name=options["name"],
                 type=TYPES[options["type"]],
                 redirect_uris=" ".join(options["redirect_uris"]),
             )
             if options["third_party"] or options["post_logout_redirect_uris"]:
-                access_services.set_application_sign_in_options(
+                set_application_sign_in_options(
                     app,
                     origin=origin,
                     is_third_party=options["third_party"],

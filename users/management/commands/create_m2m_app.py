@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from audit.recorder import Origin
 from signin.management import grant_management_access
-from users import access_services
+from users.access.applications import create_application
 from users.models import Application
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, name, description, **options):
         origin = Origin.system("create_m2m_app")
         try:
-            app = access_services.create_application(
+            app = create_application(
                 origin=origin,
                 name=name,
                 description=description,

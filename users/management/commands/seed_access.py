@@ -1,7 +1,7 @@
 """manage.py seed_access: demo API resources, permissions, roles, organizations, organization roles
 and applications, with the existing (non-staff) users spread over them.
 
-The entities are made through users.access_services (validated and audited, as an admin would);
+The entities are made through the users.access verbs (validated and audited, as an admin would);
 each is skipped if it exists, so the command can run again. Users are spread with one
 INSERT ... SELECT per role or organization, on PostgreSQL and SQLite alike: every user gets
 "Customer" (so with a million users that role has a million), every N-th user (in id order, which
@@ -17,7 +17,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.recorder import Origin
-from users import access_services
+from users.access.applications import create_application
+from users.access.organizations import create_organization, create_organization_role
+from users.access.resources import create_resource, create_scope
+from users.access.roles import create_role
 from users.models import (
     ApiResource,
     Application,
@@ -150,13 +153,11 @@ class Command(BaseCommand):
         for (name, indicator), permissions in RESOURCES.items():
             resource = ApiResource.objects.filter(indicator=indicator).first()
             if resource is None:
-                resource = access_services.create_resource(
-                    origin=origin, name=name, indicator=indicator
-                )
+                resource = create_resource(origin=origin, name=name, indicator=indicator)
             for scope_name, description in permissions.items():
                 scope = Scope.objects.filter(resource=resource, name=scope_name).first()
                 if scope is None:
-                    scope = access_services.create_scope(
+                    scope = create_scope(
                         resource, origin=origin, name=scope_name, description=description
                     )
                 scopes[scope_name] = scope
@@ -167,7 +168,7 @@ class Command(BaseCommand):
         for name, (description, kind, permissions, _, _) in ROLES.items():
             role = Role.objects.filter(name__iexact=name).first()
             if role is None:
-                role = access_services.create_role(
+                role = create_role(
                     origin=origin,
                     name=name,
                     description=description,
@@ -182,7 +183,7 @@ class Command(BaseCommand):
         for name, (description, permissions) in ORGANIZATION_ROLES.items():
             role = OrganizationRole.objects.filter(name__iexact=name).first()
             if role is None:
-                role = access_services.create_organization_role(
+                role = create_organization_role(
                     origin=origin,
                     name=name,
                     description=description,
@@ -196,7 +197,7 @@ class Command(BaseCommand):
         for name, (description, custom_data) in ORGANIZATIONS.items():
             organization = Organization.objects.filter(name=name).first()
             if organization is None:
-                organization = access_services.create_organization(
+                organization = create_organization(
                     origin=origin, name=name, description=description, custom_data=custom_data
                 )
             organizations.append(organization)
@@ -205,7 +206,7 @@ class Command(BaseCommand):
     def _applications(self, origin):
         for name, (kind, description, redirect_uri) in APPLICATIONS.items():
             if not Application.objects.filter(name=name).exists():
-                access_services.create_application(
+                create_application(
                     origin=origin,
                     name=name,
                     type=kind,

@@ -4,6 +4,7 @@ from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -11,12 +12,31 @@ from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from console.dialogs import CONFIRM, FORM, Dialog, go, reload, render_dialog, render_page
-from users import access_search, access_services
-from users.access_forms import (
+from console.dialogs import (
+    CONFIRM,
+    FORM,
+    Dialog,
+    go,
+    posted,
+    reload,
+    render_dialog,
+    render_page,
+    submitted,
+)
+from users.access import search as access_search
+from users.access.applications import (
+    assign_application_roles,
+    create_application,
+    delete_application,
+    remove_application_role,
+    rotate_application_secret,
+    update_application,
+)
+from users.access.forms import (
     ApplicationForm,
     AssignRolesForm,
 )
+from users.errors import ServiceError
 from users.models import (
     Application,
     ApplicationRole,
@@ -25,15 +45,14 @@ from users.models import (
 )
 from users.views.access._common import (
     READ,
-    _call,
+    _confirm_dialog,
     _count_text,
-    _delete,
-    _edit,
+    _form_dialog,
     _list,
     _origin,
-    _posted,
     _valid_roles,
 )
+from users.views.refusals import refuse
 
 # --- Applications ----------------------------------------------------------------------------
 
@@ -78,20 +97,21 @@ def _created(request, app):
 @vary_on_headers("HX-Request")
 def application_new(request):
     """Create an application; a machine-to-machine one's client secret is shown this once."""
-    form = ApplicationForm(_posted(request))
-    return _edit(
-        request,
-        form,
-        lambda data: access_services.create_application(origin=_origin(request), **data),
-        done=lambda app: _created(request, app),
-        dialog=Dialog(
-            FORM,
-            title="Create application",
-            url=reverse("access:application-new"),
-            submit="Create application",
-            cancel=reverse("access:applications"),
-        ),
+    form = ApplicationForm(posted(request))
+    dialog = Dialog(
+        FORM,
+        title="Create application",
+        url=reverse("access:application-new"),
+        submit="Create application",
+        cancel=reverse("access:applications"),
     )
+    if not submitted(request, form):
+        return _form_dialog(request, form, dialog)
+    try:
+        app = create_application(origin=_origin(request), **form.cleaned_data)
+    except (ValidationError, ServiceError) as error:
+        return _form_dialog(request, form, dialog, error=error)
+    return _created(request, app)
 
 
 @require_GET
@@ -110,26 +130,25 @@ def application_detail(request, application_id):
 @vary_on_headers("HX-Request")
 def application_edit(request, application_id):
     application = get_object_or_404(Application, pk=application_id)
-    form = ApplicationForm(_posted(request), application=application)
-    return _edit(
+    form = ApplicationForm(posted(request), application=application)
+    dialog = Dialog(
+        FORM,
+        title="Edit application",
+        intro=f"{application.get_type_display()} application (the type is fixed).",
+        url=reverse("access:application-edit", args=[application.pk]),
+        submit="Save",
+        cancel=reverse("access:application-detail", args=[application.pk]),
+    )
+    if not submitted(request, form):
+        return _form_dialog(request, form, dialog)
+    try:
+        app = update_application(application, origin=_origin(request), **form.cleaned_data)
+    except (ValidationError, ServiceError) as error:
+        return _form_dialog(request, form, dialog, error=error)
+    return reload(
         request,
-        form,
-        lambda data: access_services.update_application(
-            application, origin=_origin(request), **data
-        ),
-        done=lambda app: reload(
-            request,
-            f"Application “{app.name}” saved.",
-            reverse("access:application-detail", args=[app.pk]),
-        ),
-        dialog=Dialog(
-            FORM,
-            title="Edit application",
-            intro=f"{application.get_type_display()} application (the type is fixed).",
-            url=reverse("access:application-edit", args=[application.pk]),
-            submit="Save",
-            cancel=reverse("access:application-detail", args=[application.pk]),
-        ),
+        f"Application “{app.name}” saved.",
+        reverse("access:application-detail", args=[app.pk]),
     )
 
 
@@ -139,28 +158,28 @@ def application_edit(request, application_id):
 def application_delete(request, application_id):
     application = get_object_or_404(Application, pk=application_id)
     users = access_search.count_capped(User.objects.filter(application=application))
-    return _delete(
-        request,
-        lambda: access_services.delete_application(application, origin=_origin(request)),
-        done=lambda _: go(
-            request, f"Application “{application.name}” deleted.", reverse("access:applications")
+    confirm = Dialog(
+        CONFIRM,
+        danger=True,
+        title="Delete application",
+        text=f"Delete the application “{application.name}”? Nobody can sign in through "
+        "it any more, and the tokens issued to it stop working.",
+        consequences=(
+            f"{_count_text(users, 'user', 'users')} came from it: they keep their accounts, "
+            "and their “From application” becomes empty.",
+            "Its access and refresh tokens are deleted with it (cascade).",
         ),
-        confirm=Dialog(
-            CONFIRM,
-            danger=True,
-            title="Delete application",
-            text=f"Delete the application “{application.name}”? Nobody can sign in through "
-            "it any more, and the tokens issued to it stop working.",
-            consequences=(
-                f"{_count_text(users, 'user', 'users')} came from it: they keep their accounts, "
-                "and their “From application” becomes empty.",
-                "Its access and refresh tokens are deleted with it (cascade).",
-            ),
-            url=reverse("access:application-delete", args=[application.pk]),
-            submit="Delete application",
-            cancel=reverse("access:application-detail", args=[application.pk]),
-        ),
+        url=reverse("access:application-delete", args=[application.pk]),
+        submit="Delete application",
+        cancel=reverse("access:application-detail", args=[application.pk]),
     )
+    if request.method != "POST" or confirm.blocked:
+        return _confirm_dialog(request, confirm)
+    try:
+        delete_application(application, origin=_origin(request))
+    except ServiceError as error:
+        return _confirm_dialog(request, confirm, error=error)
+    return go(request, f"Application “{application.name}” deleted.", reverse("access:applications"))
 
 
 def _m2m_application_or_404(application_id) -> Application:
@@ -180,7 +199,7 @@ def application_rotate_secret(request, application_id):
     )
     detail = reverse("access:application-detail", args=[application.pk])
     if request.method == "POST":
-        secret = access_services.rotate_application_secret(application, origin=_origin(request))
+        secret = rotate_application_secret(application, origin=_origin(request))
         return _show_secret(request, application, secret, heading="New client secret")
     dialog = Dialog(
         CONFIRM,
@@ -220,13 +239,11 @@ def application_roles_assign(request, application_id):
         status = HTTPStatus.BAD_REQUEST
         if form.is_valid():
             roles = form.cleaned_data["roles"]
-            added, status = _call(
-                form,
-                lambda: access_services.assign_application_roles(
-                    application, roles, origin=_origin(request)
-                ),
-            )
-            if status == HTTPStatus.OK:
+            try:
+                added = assign_application_roles(application, roles, origin=_origin(request))
+            except (ValidationError, ServiceError) as refusal:
+                status = refuse(form, refusal)
+            else:
                 message = (
                     f"Assigned {len(added)} role{'' if len(added) == 1 else 's'}."
                     if added
@@ -256,18 +273,20 @@ def application_role_remove(request, application_id, role_id):
     application = _m2m_application_or_404(application_id)
     role = get_object_or_404(Role, pk=role_id, application_assignments__application=application)
     detail = reverse("access:application-detail", args=[application.pk])
-    return _delete(
-        request,
-        lambda: access_services.remove_application_role(application, role, origin=_origin(request)),
-        done=lambda _: reload(request, f"Role “{role.name}” removed.", detail),
-        confirm=Dialog(
-            CONFIRM,
-            danger=True,
-            title="Remove role",
-            text=f"Remove the role “{role.name}” from “{application.name}”? It loses the "
-            "permissions the role grants at once, and its current access tokens stop working.",
-            url=reverse("access:application-role-remove", args=[application.pk, role.pk]),
-            submit="Remove",
-            cancel=detail,
-        ),
+    confirm = Dialog(
+        CONFIRM,
+        danger=True,
+        title="Remove role",
+        text=f"Remove the role “{role.name}” from “{application.name}”? It loses the "
+        "permissions the role grants at once, and its current access tokens stop working.",
+        url=reverse("access:application-role-remove", args=[application.pk, role.pk]),
+        submit="Remove",
+        cancel=detail,
     )
+    if request.method != "POST" or confirm.blocked:
+        return _confirm_dialog(request, confirm)
+    try:
+        remove_application_role(application, role, origin=_origin(request))
+    except ServiceError as error:
+        return _confirm_dialog(request, confirm, error=error)
+    return reload(request, f"Role “{role.name}” removed.", detail)

@@ -1,22 +1,40 @@
 """The API resources pages and their permissions (scopes)."""
 
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from console.dialogs import CONFIRM, FORM, Dialog, go, reload
-from users import access_search, access_services
-from users.access_forms import (
+from console.dialogs import CONFIRM, FORM, Dialog, go, posted, reload, submitted
+from users.access import search as access_search
+from users.access.forms import (
     ApiResourceForm,
     ScopeForm,
 )
+from users.access.resources import (
+    create_resource,
+    create_scope,
+    delete_resource,
+    delete_scope,
+    resource_dependents,
+    scope_dependents,
+    update_resource,
+    update_scope,
+)
+from users.errors import ServiceError
 from users.models import (
     ApiResource,
     Scope,
 )
-from users.views.access._common import READ, _delete, _edit, _list, _origin, _posted
+from users.views.access._common import (
+    READ,
+    _confirm_dialog,
+    _form_dialog,
+    _list,
+    _origin,
+)
 
 # --- API resources and their permissions -----------------------------------------------------
 
@@ -34,23 +52,24 @@ def resource_list(request):
 @permission_required("users.add_apiresource", raise_exception=True)
 @vary_on_headers("HX-Request")
 def resource_new(request):
-    form = ApiResourceForm(_posted(request))
-    return _edit(
+    form = ApiResourceForm(posted(request))
+    dialog = Dialog(
+        FORM,
+        title="Create API resource",
+        url=reverse("access:api-resource-new"),
+        submit="Create API resource",
+        cancel=reverse("access:api-resources"),
+    )
+    if not submitted(request, form):
+        return _form_dialog(request, form, dialog)
+    try:
+        resource = create_resource(origin=_origin(request), **form.cleaned_data)
+    except (ValidationError, ServiceError) as error:
+        return _form_dialog(request, form, dialog, error=error)
+    return go(
         request,
-        form,
-        lambda data: access_services.create_resource(origin=_origin(request), **data),
-        done=lambda resource: go(
-            request,
-            f"API resource “{resource.name}” created.",
-            reverse("access:api-resource-detail", args=[resource.pk]),
-        ),
-        dialog=Dialog(
-            FORM,
-            title="Create API resource",
-            url=reverse("access:api-resource-new"),
-            submit="Create API resource",
-            cancel=reverse("access:api-resources"),
-        ),
+        f"API resource “{resource.name}” created.",
+        reverse("access:api-resource-detail", args=[resource.pk]),
     )
 
 
@@ -67,24 +86,25 @@ def resource_detail(request, resource_id):
 @vary_on_headers("HX-Request")
 def resource_edit(request, resource_id):
     resource = get_object_or_404(ApiResource, pk=resource_id)
-    form = ApiResourceForm(_posted(request), editing=True, initial={"name": resource.name})
-    return _edit(
+    form = ApiResourceForm(posted(request), editing=True, initial={"name": resource.name})
+    dialog = Dialog(
+        FORM,
+        title="Edit API resource",
+        intro=f"API identifier: {resource.indicator} (fixed).",
+        url=reverse("access:api-resource-edit", args=[resource.pk]),
+        submit="Save",
+        cancel=reverse("access:api-resource-detail", args=[resource.pk]),
+    )
+    if not submitted(request, form):
+        return _form_dialog(request, form, dialog)
+    try:
+        resource = update_resource(resource, origin=_origin(request), **form.cleaned_data)
+    except (ValidationError, ServiceError) as error:
+        return _form_dialog(request, form, dialog, error=error)
+    return reload(
         request,
-        form,
-        lambda data: access_services.update_resource(resource, origin=_origin(request), **data),
-        done=lambda resource: reload(
-            request,
-            f"API resource “{resource.name}” saved.",
-            reverse("access:api-resource-detail", args=[resource.pk]),
-        ),
-        dialog=Dialog(
-            FORM,
-            title="Edit API resource",
-            intro=f"API identifier: {resource.indicator} (fixed).",
-            url=reverse("access:api-resource-edit", args=[resource.pk]),
-            submit="Save",
-            cancel=reverse("access:api-resource-detail", args=[resource.pk]),
-        ),
+        f"API resource “{resource.name}” saved.",
+        reverse("access:api-resource-detail", args=[resource.pk]),
     )
 
 
@@ -93,7 +113,7 @@ def resource_edit(request, resource_id):
 @vary_on_headers("HX-Request")
 def resource_delete(request, resource_id):
     resource = get_object_or_404(ApiResource, pk=resource_id)
-    dependents = access_services.resource_dependents(resource)
+    dependents = resource_dependents(resource)
     in_use = dependents["roles"] + dependents["organization_roles"]
     blocked = ""
     if in_use:
@@ -104,26 +124,26 @@ def resource_delete(request, resource_id):
             "first, so nobody loses access by surprise."
         )
     scope_count = resource.scopes.count()
-    return _delete(
-        request,
-        lambda: access_services.delete_resource(resource, origin=_origin(request)),
-        done=lambda _: go(
-            request, f"API resource “{resource.name}” deleted.", reverse("access:api-resources")
+    confirm = Dialog(
+        CONFIRM,
+        danger=True,
+        title="Delete API resource",
+        text=f"Delete the API resource “{resource.name}” ({resource.indicator})?",
+        consequences=(
+            f"Its {scope_count} permission{'' if scope_count == 1 else 's'} are deleted with it.",
         ),
-        confirm=Dialog(
-            CONFIRM,
-            danger=True,
-            title="Delete API resource",
-            text=f"Delete the API resource “{resource.name}” ({resource.indicator})?",
-            consequences=(
-                f"Its {scope_count} permission{'' if scope_count == 1 else 's'} are deleted with it.",
-            ),
-            blocked=blocked,
-            url=reverse("access:api-resource-delete", args=[resource.pk]),
-            submit="Delete API resource",
-            cancel=reverse("access:api-resource-detail", args=[resource.pk]),
-        ),
+        blocked=blocked,
+        url=reverse("access:api-resource-delete", args=[resource.pk]),
+        submit="Delete API resource",
+        cancel=reverse("access:api-resource-detail", args=[resource.pk]),
     )
+    if request.method != "POST" or confirm.blocked:
+        return _confirm_dialog(request, confirm)
+    try:
+        delete_resource(resource, origin=_origin(request))
+    except ServiceError as error:
+        return _confirm_dialog(request, confirm, error=error)
+    return go(request, f"API resource “{resource.name}” deleted.", reverse("access:api-resources"))
 
 
 def _scope_dialog(resource, title, url, submit):
@@ -142,18 +162,19 @@ def _scope_dialog(resource, title, url, submit):
 @vary_on_headers("HX-Request")
 def scope_new(request, resource_id):
     resource = get_object_or_404(ApiResource, pk=resource_id)
-    form = ScopeForm(_posted(request))
+    form = ScopeForm(posted(request))
     url = reverse("access:scope-new", args=[resource.pk])
-    return _edit(
+    dialog = _scope_dialog(resource, "Add permission", url, "Add permission")
+    if not submitted(request, form):
+        return _form_dialog(request, form, dialog)
+    try:
+        scope = create_scope(resource, origin=_origin(request), **form.cleaned_data)
+    except (ValidationError, ServiceError) as error:
+        return _form_dialog(request, form, dialog, error=error)
+    return reload(
         request,
-        form,
-        lambda data: access_services.create_scope(resource, origin=_origin(request), **data),
-        done=lambda scope: reload(
-            request,
-            f"Permission “{scope.name}” added.",
-            reverse("access:api-resource-detail", args=[resource.pk]),
-        ),
-        dialog=_scope_dialog(resource, "Add permission", url, "Add permission"),
+        f"Permission “{scope.name}” added.",
+        reverse("access:api-resource-detail", args=[resource.pk]),
     )
 
 
@@ -165,18 +186,19 @@ def scope_edit(request, resource_id, scope_id):
         Scope.objects.select_related("resource"), pk=scope_id, resource_id=resource_id
     )
     initial = {"name": scope.name, "description": scope.description}
-    form = ScopeForm(_posted(request), initial=initial)
+    form = ScopeForm(posted(request), initial=initial)
     url = reverse("access:scope-edit", args=[scope.resource_id, scope.pk])
-    return _edit(
+    dialog = _scope_dialog(scope.resource, "Edit permission", url, "Save")
+    if not submitted(request, form):
+        return _form_dialog(request, form, dialog)
+    try:
+        scope = update_scope(scope, origin=_origin(request), **form.cleaned_data)
+    except (ValidationError, ServiceError) as error:
+        return _form_dialog(request, form, dialog, error=error)
+    return reload(
         request,
-        form,
-        lambda data: access_services.update_scope(scope, origin=_origin(request), **data),
-        done=lambda scope: reload(
-            request,
-            f"Permission “{scope.name}” saved.",
-            reverse("access:api-resource-detail", args=[scope.resource_id]),
-        ),
-        dialog=_scope_dialog(scope.resource, "Edit permission", url, "Save"),
+        f"Permission “{scope.name}” saved.",
+        reverse("access:api-resource-detail", args=[scope.resource_id]),
     )
 
 
@@ -187,7 +209,7 @@ def scope_delete(request, resource_id, scope_id):
     scope = get_object_or_404(
         Scope.objects.select_related("resource"), pk=scope_id, resource_id=resource_id
     )
-    dependents = access_services.scope_dependents(scope)
+    dependents = scope_dependents(scope)
     consequences = [
         f"{label} that grant it no longer will (cascade): "
         + ", ".join(f"“{r.name}”" for r in roles)
@@ -198,18 +220,20 @@ def scope_delete(request, resource_id, scope_id):
         if roles
     ]
     back = reverse("access:api-resource-detail", args=[scope.resource_id])
-    return _delete(
-        request,
-        lambda: access_services.delete_scope(scope, origin=_origin(request)),
-        done=lambda _: reload(request, f"Permission “{scope.name}” deleted.", back),
-        confirm=Dialog(
-            CONFIRM,
-            danger=True,
-            title="Delete permission",
-            text=f"Delete the permission “{scope.name}” of {scope.resource.name}?",
-            consequences=consequences or ["No role grants it."],
-            url=reverse("access:scope-delete", args=[scope.resource_id, scope.pk]),
-            submit="Delete permission",
-            cancel=back,
-        ),
+    confirm = Dialog(
+        CONFIRM,
+        danger=True,
+        title="Delete permission",
+        text=f"Delete the permission “{scope.name}” of {scope.resource.name}?",
+        consequences=consequences or ["No role grants it."],
+        url=reverse("access:scope-delete", args=[scope.resource_id, scope.pk]),
+        submit="Delete permission",
+        cancel=back,
     )
+    if request.method != "POST" or confirm.blocked:
+        return _confirm_dialog(request, confirm)
+    try:
+        delete_scope(scope, origin=_origin(request))
+    except ServiceError as error:
+        return _confirm_dialog(request, confirm, error=error)
+    return reload(request, f"Permission “{scope.name}” deleted.", back)

@@ -3,20 +3,24 @@
 from http import HTTPStatus
 
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from console.dialogs import CONFIRM, FORM, Dialog, reload, render_page
-from users import access_search, access_services
-from users.access_forms import (
+from console.dialogs import CONFIRM, FORM, Dialog, posted, reload, render_page, submitted
+from users.access import search as access_search
+from users.access.forms import (
     AddMembershipForm,
     AssignRolesForm,
     MembershipRolesForm,
     OrganizationChoicesForm,
     RoleChoicesForm,
 )
+from users.access.organizations import add_membership, remove_membership, set_membership_roles
+from users.access.roles import assign_roles, remove_role
+from users.errors import ServiceError
 from users.models import (
     Membership,
     OrganizationRole,
@@ -26,15 +30,14 @@ from users.views.access._common import (
     BAD_SEARCH,
     CHANGE_USER,
     READ,
-    _call,
-    _delete,
-    _edit,
+    _confirm_dialog,
+    _form_dialog,
     _list,
     _origin,
-    _posted,
     _valid_roles,
 )
 from users.views.directory import get_user_or_404
+from users.views.refusals import refuse
 
 # --- A user's Roles tab --------------------------------------------------------------------
 
@@ -48,7 +51,8 @@ def user_roles(request, user_id):
         request,
         "users/user_roles.html",
         "user-roles",
-        lambda search, **page: access_search.search_user_roles(subject, search, **page),
+        access_search.search_user_roles,
+        subject,
         subject=subject,
     )
 
@@ -78,10 +82,11 @@ def user_roles_assign(request, user_id):
         status = HTTPStatus.BAD_REQUEST
         if form.is_valid():
             roles = form.cleaned_data["roles"]
-            added, status = _call(
-                form, lambda: access_services.assign_roles(subject, roles, origin=_origin(request))
-            )
-            if status == HTTPStatus.OK:
+            try:
+                added = assign_roles(subject, roles, origin=_origin(request))
+            except (ValidationError, ServiceError) as refusal:
+                status = refuse(form, refusal)
+            else:
                 message = (
                     f"Assigned {len(added)} role{'' if len(added) == 1 else 's'}."
                     if added
@@ -123,22 +128,23 @@ def user_role_remove(request, user_id, role_id):
     role = get_object_or_404(Role, pk=role_id, assignments__user=subject)
     url = reverse("users:role-remove", args=[subject.pk, role.pk])
     back = reverse("users:roles", args=[subject.pk])
-    return _delete(
-        request,
-        lambda: access_services.remove_role(subject, role, origin=_origin(request)),
-        done=lambda _: reload(request, f"Role “{role.name}” removed.", back),
-        confirm=Dialog(
-            CONFIRM,
-            danger=True,
-            title="Remove role",
-            text=f"Remove the role “{role.name}” from this user? They lose the permissions "
-            "it grants, unless another of their roles grants them too.",
-            url=url,
-            submit="Remove",
-            cancel=back,
-        ),
-        subject=subject,
+    confirm = Dialog(
+        CONFIRM,
+        danger=True,
+        title="Remove role",
+        text=f"Remove the role “{role.name}” from this user? They lose the permissions "
+        "it grants, unless another of their roles grants them too.",
+        url=url,
+        submit="Remove",
+        cancel=back,
     )
+    if request.method != "POST" or confirm.blocked:
+        return _confirm_dialog(request, confirm, subject=subject)
+    try:
+        remove_role(subject, role, origin=_origin(request))
+    except ServiceError as error:
+        return _confirm_dialog(request, confirm, error=error, subject=subject)
+    return reload(request, f"Role “{role.name}” removed.", back)
 
 
 # --- A user's Organizations tab ------------------------------------------------------------
@@ -153,7 +159,8 @@ def user_organizations(request, user_id):
         request,
         "users/user_organizations.html",
         "user-organizations",
-        lambda search, **page: access_search.search_user_memberships(subject, search, **page),
+        access_search.search_user_memberships,
+        subject,
         subject=subject,
     )
 
@@ -170,13 +177,11 @@ def user_organization_add(request, user_id):
         status = HTTPStatus.BAD_REQUEST
         if form.is_valid():
             chosen, roles = form.cleaned_data["organization"], form.cleaned_data["roles"]
-            _, status = _call(
-                form,
-                lambda: access_services.add_membership(
-                    subject, chosen, roles, origin=_origin(request)
-                ),
-            )
-            if status == HTTPStatus.OK:
+            try:
+                add_membership(subject, chosen, roles, origin=_origin(request))
+            except (ValidationError, ServiceError) as refusal:
+                status = refuse(form, refusal)
+            else:
                 return reload(
                     request,
                     f"Added to “{chosen.name}”.",
@@ -228,24 +233,25 @@ def user_organization_roles(request, user_id, organization_id):
     membership = _membership_or_404(subject, organization_id)
     organization = membership.organization
     initial = {"roles": [r.pk for r in membership.roles.all()]}
-    form = MembershipRolesForm(_posted(request), initial=initial)
+    form = MembershipRolesForm(posted(request), initial=initial)
     back = reverse("users:organizations", args=[subject.pk])
-    return _edit(
-        request,
-        form,
-        lambda data: access_services.set_membership_roles(
-            subject, organization, data["roles"], origin=_origin(request)
-        ),
-        done=lambda _: reload(request, f"Roles in “{organization.name}” saved.", back),
-        dialog=Dialog(
-            FORM,
-            title=f"Roles in {organization.name}",
-            intro="The organization roles this user holds in this organization.",
-            url=reverse("users:organization-roles", args=[subject.pk, organization.pk]),
-            submit="Save",
-            cancel=back,
-        ),
+    dialog = Dialog(
+        FORM,
+        title=f"Roles in {organization.name}",
+        intro="The organization roles this user holds in this organization.",
+        url=reverse("users:organization-roles", args=[subject.pk, organization.pk]),
+        submit="Save",
+        cancel=back,
     )
+    if not submitted(request, form):
+        return _form_dialog(request, form, dialog)
+    try:
+        set_membership_roles(
+            subject, organization, form.cleaned_data["roles"], origin=_origin(request)
+        )
+    except (ValidationError, ServiceError) as error:
+        return _form_dialog(request, form, dialog, error=error)
+    return reload(request, f"Roles in “{organization.name}” saved.", back)
 
 
 @require_http_methods(["GET", "POST"])
@@ -256,19 +262,20 @@ def user_organization_remove(request, user_id, organization_id):
     membership = _membership_or_404(subject, organization_id)
     organization = membership.organization
     back = reverse("users:organizations", args=[subject.pk])
-    return _delete(
-        request,
-        lambda: access_services.remove_membership(subject, organization, origin=_origin(request)),
-        done=lambda _: reload(request, f"Removed from “{organization.name}”.", back),
-        confirm=Dialog(
-            CONFIRM,
-            danger=True,
-            title="Remove from organization",
-            text=f"Remove this user from “{organization.name}”? Their organization roles "
-            "there go too. Their account is not changed otherwise.",
-            url=reverse("users:organization-remove", args=[subject.pk, organization.pk]),
-            submit="Remove",
-            cancel=back,
-        ),
-        subject=subject,
+    confirm = Dialog(
+        CONFIRM,
+        danger=True,
+        title="Remove from organization",
+        text=f"Remove this user from “{organization.name}”? Their organization roles "
+        "there go too. Their account is not changed otherwise.",
+        url=reverse("users:organization-remove", args=[subject.pk, organization.pk]),
+        submit="Remove",
+        cancel=back,
     )
+    if request.method != "POST" or confirm.blocked:
+        return _confirm_dialog(request, confirm, subject=subject)
+    try:
+        remove_membership(subject, organization, origin=_origin(request))
+    except ServiceError as error:
+        return _confirm_dialog(request, confirm, error=error, subject=subject)
+    return reload(request, f"Removed from “{organization.name}”.", back)

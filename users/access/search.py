@@ -22,7 +22,7 @@ from users.models import (
     User,
     UserRole,
 )
-from users.search import MAX_TERM_LENGTH, MAX_TERMS, Total, UserPage, max_page
+from users.search import Total, UserPage, max_page, parse_terms
 
 COUNT_CAP = 1000  # per-row counts above this show as "1,000+"
 CHOICES_LIMIT = 50  # rows offered at once in a picker; search narrows the rest
@@ -34,15 +34,6 @@ class Page(UserPage):
     @property
     def items(self):
         return self.users
-
-
-def split_terms(search: str) -> list[str]:
-    """Lower-cased words that must all match (no phone handling: these are names)."""
-    terms = []
-    for word in (search or "").lower().split():
-        if word not in terms:
-            terms.append(word[:MAX_TERM_LENGTH])
-    return terms[:MAX_TERMS]
 
 
 def filter_terms(queryset: QuerySet, terms: list[str], fields: tuple[str, ...]) -> QuerySet:
@@ -72,9 +63,10 @@ def paginate(queryset: QuerySet, *, terms: list[str], page: int, page_size: int)
     )
 
 
-def capped_count(model, column: str, outer_table: str, cap: int | None = None) -> RawSQL:
-    """`(rows of model whose column = outer row's id)`, counted up to cap + 1: one index range
-    scan of at most cap + 1 entries per row, however many there are."""
+def per_row_count(model, column: str, outer_table: str, cap: int | None = None) -> RawSQL:
+    """A column of each listed row: `(rows of model whose column = outer row's id)`, counted up
+    to cap + 1 in SQL: one index range scan of at most cap + 1 entries per row, however many
+    there are. `count_capped` is the same count for one queryset (a detail page)."""
     table = model._meta.db_table
     cap = COUNT_CAP if cap is None else cap
     return RawSQL(
@@ -89,29 +81,29 @@ def capped_count(model, column: str, outer_table: str, cap: int | None = None) -
 
 
 def search_roles(search="", *, page=1, page_size=20) -> Page:
-    terms = split_terms(search)
+    terms = parse_terms(search, phone=False)
     roles = filter_terms(Role.objects.all(), terms, ("name", "description", "id")).annotate(
-        user_count=capped_count(UserRole, "role_id", Role._meta.db_table),
-        scope_count=capped_count(Role.scopes.through, "role_id", Role._meta.db_table),
+        user_count=per_row_count(UserRole, "role_id", Role._meta.db_table),
+        scope_count=per_row_count(Role.scopes.through, "role_id", Role._meta.db_table),
     )
     return paginate(roles.order_by("name", "id"), terms=terms, page=page, page_size=page_size)
 
 
 def search_resources(search="", *, page=1, page_size=20) -> Page:
-    terms = split_terms(search)
+    terms = parse_terms(search, phone=False)
     resources = filter_terms(ApiResource.objects.all(), terms, ("name", "indicator", "id"))
     resources = resources.annotate(
-        scope_count=capped_count(Scope, "resource_id", ApiResource._meta.db_table)
+        scope_count=per_row_count(Scope, "resource_id", ApiResource._meta.db_table)
     )
     return paginate(resources.order_by("name", "id"), terms=terms, page=page, page_size=page_size)
 
 
 def search_organizations(search="", *, page=1, page_size=20) -> Page:
-    terms = split_terms(search)
+    terms = parse_terms(search, phone=False)
     organizations = filter_terms(
         Organization.objects.all(), terms, ("name", "description", "id")
     ).annotate(
-        member_count=capped_count(Membership, "organization_id", Organization._meta.db_table)
+        member_count=per_row_count(Membership, "organization_id", Organization._meta.db_table)
     )
     return paginate(
         organizations.order_by("name", "id"), terms=terms, page=page, page_size=page_size
@@ -119,10 +111,10 @@ def search_organizations(search="", *, page=1, page_size=20) -> Page:
 
 
 def search_organization_roles(search="", *, page=1, page_size=20) -> Page:
-    terms = split_terms(search)
+    terms = parse_terms(search, phone=False)
     roles = filter_terms(OrganizationRole.objects.all(), terms, ("name", "description", "id"))
     roles = roles.annotate(
-        scope_count=capped_count(
+        scope_count=per_row_count(
             OrganizationRole.scopes.through, "organizationrole_id", OrganizationRole._meta.db_table
         )
     )
@@ -130,7 +122,7 @@ def search_organization_roles(search="", *, page=1, page_size=20) -> Page:
 
 
 def search_applications(search="", *, page=1, page_size=20) -> Page:
-    terms = split_terms(search)
+    terms = parse_terms(search, phone=False)
     apps = filter_terms(
         Application.objects.all(), terms, ("name", "description", "id", "client_id")
     )
@@ -138,7 +130,8 @@ def search_applications(search="", *, page=1, page_size=20) -> Page:
 
 
 def count_capped(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]:
-    """How many rows, counting no further than cap: (count, True) when there are more."""
+    """How many rows, counting no further than cap: (count, True) when there are more (a detail
+    page's number; a list's per-row numbers are `per_row_count`)."""
     cap = COUNT_CAP if cap is None else cap
     count = queryset.values("pk")[: cap + 1].count()
     return min(count, cap), count > cap
@@ -166,7 +159,7 @@ def scopes_by_resource(scopes=None) -> list[tuple[ApiResource, list[Scope]]]:
 
 def search_user_roles(user: User, search="", *, page=1, page_size=20) -> Page:
     """The user's roles (Logto searches a user's roles by id, name and description)."""
-    terms = split_terms(search)
+    terms = parse_terms(search, phone=False)
     roles = filter_terms(
         Role.objects.filter(assignments__user=user), terms, ("name", "description", "id")
     )
@@ -176,7 +169,7 @@ def search_user_roles(user: User, search="", *, page=1, page_size=20) -> Page:
 def assignable_roles(user: User, search="", *, selected=(), limit=CHOICES_LIMIT):
     """User roles the user does not have that match `search` (at most `limit`, plus those already
     ticked in `selected`, kept first so searching never loses a choice). Returns (roles, more)."""
-    terms = split_terms(search)
+    terms = parse_terms(search, phone=False)
     candidates = Role.objects.filter(type=Role.Type.USER).exclude(assignments__user=user)
     chosen = list(candidates.filter(pk__in=[r.pk for r in selected]).order_by("name"))
     matching = filter_terms(candidates, terms, ("name", "description", "id")).exclude(
@@ -205,7 +198,7 @@ def effective_permissions(user: User) -> list[dict]:
 
 
 def search_user_memberships(user: User, search="", *, page=1, page_size=20) -> Page:
-    terms = split_terms(search)
+    terms = parse_terms(search, phone=False)
     memberships = filter_terms(
         Membership.objects.filter(user=user).select_related("organization"),
         terms,
@@ -221,7 +214,7 @@ def search_user_memberships(user: User, search="", *, page=1, page_size=20) -> P
 
 def joinable_organizations(user: User, search="", *, selected=None, limit=CHOICES_LIMIT):
     """Organizations the user is not in that match `search` (the chosen one kept first)."""
-    terms = split_terms(search)
+    terms = parse_terms(search, phone=False)
     candidates = Organization.objects.exclude(memberships__user=user)
     chosen = list(candidates.filter(pk=selected.pk)) if selected is not None else []
     matching = filter_terms(candidates, terms, ("name", "description", "id")).exclude(

@@ -1,5 +1,5 @@
 """Console forms of access control. They parse and shape input; the rules (uniqueness, role
-types, redirect URIs) live in users.access_services, which reports errors on these field names."""
+types, redirect URIs) live in the users.access verbs, which report errors on these field names."""
 
 import json
 import re
@@ -71,15 +71,35 @@ def _scopes_field():
     )
 
 
-class _ScopesMixin:
+class OrganizationRoleForm(forms.Form):
+    """A name, a description and the permissions granted: an organization role, and the base of
+    RoleForm. `role` (when editing) gives the initial values."""
+
+    name = _name_field()
+    description = _description_field()
+    scopes = _scopes_field()
+
+    def __init__(self, *args, role: Role | OrganizationRole | None = None, **kwargs):
+        if role is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": role.name,
+                    "description": role.description,
+                    "scopes": [s.pk for s in role.scopes.all()],
+                },
+            )
+        super().__init__(*args, **kwargs)
+
     def selected_scope_ids(self) -> set[str]:
         value = self["scopes"].value() or []
         return {str(getattr(v, "pk", v)) for v in value}
 
 
-class RoleForm(_ScopesMixin, forms.Form):
-    name = _name_field()
-    description = _description_field()
+class RoleForm(OrganizationRoleForm):
+    """An organization role's fields plus the type, chosen once: editing drops it."""
+
+    field_order = ["name", "description", "type", "scopes"]
     type = forms.ChoiceField(
         choices=Role.Type.choices,
         initial=Role.Type.USER,
@@ -87,39 +107,11 @@ class RoleForm(_ScopesMixin, forms.Form):
         help_text="User roles go to users; machine-to-machine roles to machine-to-machine apps. "
         "Fixed once created.",
     )
-    scopes = _scopes_field()
 
     def __init__(self, *args, role: Role | None = None, **kwargs):
-        if role is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "name": role.name,
-                    "description": role.description,
-                    "scopes": [s.pk for s in role.scopes.all()],
-                },
-            )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, role=role, **kwargs)
         if role is not None:
             del self.fields["type"]
-
-
-class OrganizationRoleForm(_ScopesMixin, forms.Form):
-    name = _name_field()
-    description = _description_field()
-    scopes = _scopes_field()
-
-    def __init__(self, *args, role: OrganizationRole | None = None, **kwargs):
-        if role is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "name": role.name,
-                    "description": role.description,
-                    "scopes": [s.pk for s in role.scopes.all()],
-                },
-            )
-        super().__init__(*args, **kwargs)
 
 
 class ApiResourceForm(forms.Form):

@@ -1,0 +1,225 @@
+"""The verbs on organizations, organization roles and a user's memberships."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from audit.recorder import Origin, field_changes, record
+from users import profile_rules
+from users.access.common import (
+    NAMED,
+    camel_keys,
+    clean_fields,
+    create_named,
+    existing_scopes,
+    given,
+    name_ref,
+    update_named,
+)
+from users.models import (
+    Membership,
+    Organization,
+    OrganizationRole,
+    Scope,
+    User,
+)
+from users.services import guard_staff_target, lock_for_change
+
+
+def _org_values(values: dict) -> dict:
+    cleaned = clean_fields(values, NAMED)
+    if "custom_data" in values:
+        cleaned["custom_data"] = profile_rules.clean_custom_data(values["custom_data"] or {})
+    return cleaned
+
+
+def create_organization(
+    *, origin: Origin, name: str, description: str = "", custom_data: dict | None = None
+) -> Organization:
+    values = _org_values({"name": name, "description": description, "custom_data": custom_data})
+    with transaction.atomic():
+        organization = Organization.objects.create(**values)
+        record(
+            "Organization.Create",
+            origin=origin,
+            payload={"organization": {"id": organization.pk, **camel_keys(values)}},
+        )
+    return organization
+
+
+def update_organization(
+    organization: Organization,
+    *,
+    origin: Origin,
+    name: str | None = None,
+    description: str | None = None,
+    custom_data: dict | None = None,
+) -> Organization:
+    values = _org_values(given(name=name, description=description, custom_data=custom_data))
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        changes = field_changes(organization, values)
+        if not changes:
+            return organization
+        for field, change in changes.items():
+            setattr(organization, field, change["new"])
+        organization.save(update_fields=list(changes))
+        record(
+            "Organization.Update",
+            origin=origin,
+            payload={"organization": name_ref(organization), "changes": camel_keys(changes)},
+        )
+    return organization
+
+
+def delete_organization(organization: Organization, *, origin: Origin) -> int:
+    """Delete an organization and its memberships (members keep their accounts)."""
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        member_count = organization.memberships.count()
+        payload = {"organization": name_ref(organization), "removedMembers": member_count}
+        organization.delete()
+        record("Organization.Delete", origin=origin, payload=payload)
+    return member_count
+
+
+def create_organization_role(
+    *, origin: Origin, name: str, description: str = "", scopes: Iterable[Scope] = ()
+) -> OrganizationRole:
+    values = clean_fields({"name": name, "description": description}, NAMED)
+    scopes = existing_scopes(scopes)
+    return create_named(
+        OrganizationRole(**values),
+        "OrganizationRole.Create",
+        origin=origin,
+        scopes=scopes,
+        payload=values,
+    )
+
+
+def update_organization_role(
+    role: OrganizationRole,
+    *,
+    origin: Origin,
+    name: str | None = None,
+    description: str | None = None,
+    scopes: Iterable[Scope] | None = None,
+) -> OrganizationRole:
+    values = given(name=name, description=description)
+    return update_named(
+        OrganizationRole,
+        role,
+        "OrganizationRole.Update",
+        origin=origin,
+        values=values,
+        scopes=scopes,
+    )
+
+
+def delete_organization_role(role: OrganizationRole, *, origin: Origin) -> int:
+    """Delete an organization role; members who held it keep their memberships without it."""
+    with transaction.atomic():
+        role = OrganizationRole.objects.select_for_update().get(pk=role.pk)
+        holders = role.memberships.count()
+        payload = {"role": name_ref(role), "removedFromMembers": holders}
+        role.delete()
+        record("OrganizationRole.Delete", origin=origin, payload=payload)
+    return holders
+
+
+# --- A user's memberships ----------------------------------------------------------------
+
+
+def _membership_payload(organization, old_roles, new_roles) -> dict:
+    return {
+        "organization": name_ref(organization),
+        "roles": {
+            "old": sorted(r.name for r in old_roles),
+            "new": sorted(r.name for r in new_roles),
+        },
+    }
+
+
+def add_membership(
+    user: User,
+    organization: Organization,
+    roles: Iterable[OrganizationRole] = (),
+    *,
+    origin: Origin,
+) -> Membership:
+    """Make the user a member with these roles; for a member already, add the roles missing."""
+    roles = list(dict.fromkeys(roles))
+    with transaction.atomic():
+        user, actor = lock_for_change(user, origin)
+        guard_staff_target(actor, user)
+        membership = Membership.objects.filter(user=user, organization=organization).first()
+        if membership is None:
+            try:
+                with transaction.atomic():
+                    membership = Membership.objects.create(user=user, organization=organization)
+            except IntegrityError:
+                raise ValidationError(
+                    "This organization was just deleted. Reload and try again.", code="stale"
+                ) from None
+            old = []
+            action = "User.Organizations.Add"
+        else:
+            old = list(membership.roles.all())
+            action = "User.Organizations.Roles.Update"
+        missing = [r for r in roles if r not in old]
+        if action != "User.Organizations.Add" and not missing:
+            return membership
+        membership.roles.add(*missing)
+        record(
+            action,
+            origin=origin,
+            user=user,
+            payload=_membership_payload(organization, old, old + missing),
+        )
+    return membership
+
+
+def set_membership_roles(
+    user: User, organization: Organization, roles: Iterable[OrganizationRole], *, origin: Origin
+) -> Membership:
+    """Make the member's organization roles exactly these."""
+    roles = list(dict.fromkeys(roles))
+    with transaction.atomic():
+        user, actor = lock_for_change(user, origin)
+        guard_staff_target(actor, user)
+        membership = Membership.objects.filter(user=user, organization=organization).first()
+        if membership is None:
+            raise ValidationError(
+                "The user is not a member of this organization.", code="not_member"
+            )
+        old = list(membership.roles.all())
+        if {r.pk for r in old} == {r.pk for r in roles}:
+            return membership
+        membership.roles.set(roles)
+        record(
+            "User.Organizations.Roles.Update",
+            origin=origin,
+            user=user,
+            payload=_membership_payload(organization, old, roles),
+        )
+    return membership
+
+
+def remove_membership(user: User, organization: Organization, *, origin: Origin) -> bool:
+    """Take the user out of the organization (and its roles); False if they were not in it."""
+    with transaction.atomic():
+        user, actor = lock_for_change(user, origin)
+        guard_staff_target(actor, user)
+        membership = Membership.objects.filter(user=user, organization=organization).first()
+        if membership is None:
+            return False
+        old = list(membership.roles.all())
+        membership.delete()
+        record(
+            "User.Organizations.Remove",
+            origin=origin,
+            user=user,
+            payload=_membership_payload(organization, old, []),
+        )
+    return True
