@@ -8,14 +8,14 @@ application) is `request.api_origin`, set by console.api when the bearer token c
 import contextlib
 import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
-from users import access_services, services
+from users import access_services, mfa, services
 from users import schemas as s
 from users.errors import ServiceError
 from users.hashers import ImportedDigestError, exported_digest
@@ -669,6 +669,46 @@ def list_mfa_verifications(request: HttpRequest, user_id: str):
             item["remainCodes"] = int((factor.details or {}).get("remainCodes", 0))
         out.append(item)
     return out
+
+
+@router.post(
+    "/{user_id}/mfa-verifications",
+    response={200: s.TotpEnrolled | s.BackupCodesEnrolled, **errors(404, 422)},
+)
+def create_mfa_verification(
+    request: HttpRequest, response: HttpResponse, user_id: str, body: s.MfaEnrol
+):
+    """Enrol an authenticator app (`Totp`, with `secret` or a generated one; the answer carries
+    the secret and its QR code) or ten backup codes (`BackupCode`). The secret and the codes
+    are in this response only: the secret is stored encrypted, the codes hashed."""
+    user = _user_to_change(user_id)
+    response["Cache-Control"] = "no-store"
+    given = body.model_dump(exclude_unset=True)
+    allowed = {"Totp": {"type", "secret"}, "BackupCode": {"type", "codes"}}.get(body.type)
+    if allowed is None:
+        raise ApiError(
+            400,
+            "guard.invalid_input",
+            "type must be Totp or BackupCode (passkeys are enrolled by their owner).",
+        )
+    if extra := sorted(set(given) - allowed):
+        raise ApiError(
+            400, "guard.invalid_input", f"Not a field of a {body.type} factor: {', '.join(extra)}."
+        )
+    with service_errors():
+        if body.type == "Totp":
+            enrolled = services.enrol_totp(user, origin=_origin(request), secret=body.secret)
+            uri = mfa.otpauth_uri(
+                enrolled.secret, label=mfa.display_label(user), issuer=_host_name(request)
+            )
+            return {"type": "Totp", "secret": enrolled.secret, "secretQrCode": mfa.qr_data_uri(uri)}
+        enrolled = services.enrol_backup_codes(user, origin=_origin(request), codes=body.codes)
+        return {"type": "BackupCode", "codes": enrolled.codes}
+
+
+def _host_name(request: HttpRequest) -> str:
+    """The request's host without its port (the authenticator shows it as the issuer)."""
+    return urlsplit(f"//{request.get_host()}").hostname or request.get_host()
 
 
 @router.delete(

@@ -208,6 +208,26 @@ class MfaVerification(Schema):
     remainCodes: int | None = None
 
 
+class MfaEnrol(Body):
+    """POST /users/:id/mfa-verifications: `type` Totp (optional `secret`) or BackupCode
+    (optional `codes`); other types, or a field of the other type, are 400."""
+
+    type: StrictStr = Field(max_length=32)
+    secret: StrictStr | None = Field(default=None, max_length=256)
+    codes: list[StrictStr] | None = Field(default=None, max_length=100)
+
+
+class TotpEnrolled(Schema):
+    type: Literal["Totp"]
+    secret: str
+    secretQrCode: str
+
+
+class BackupCodesEnrolled(Schema):
+    type: Literal["BackupCode"]
+    codes: list[str]
+
+
 class PersonalAccessToken(Schema):
     tenantId: str
     userId: str
