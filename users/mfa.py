@@ -3,7 +3,7 @@ the otpauth QR code. No database writes here: the verbs are in users.services.
 
 Keys: `MFA_ENCRYPTION_KEY` holds one or more Fernet keys, comma-separated, newest first; the
 first encrypts, every one decrypts (rotation: put the new key first, run `manage.py
-rotate_mfa_secrets`, then drop the old one; see docs/security.md). Unset, one key is derived from
+rotate_mfa_secrets`, then drop the old one; see docs/mfa.md). Unset, one key is derived from
 SECRET_KEY with HKDF (and one from each of SECRET_KEY_FALLBACKS, for decryption only).
 
 Backup codes are 40 random bits: a plain SHA-256 of one is found by brute force offline in

@@ -542,7 +542,7 @@ def _unused_codes(factor: MfaFactor) -> int:
 
 def reencrypt_mfa_secrets(*, origin: Origin, batch_size: int = 500) -> dict:
     """Encrypt every stored TOTP secret again with the newest MFA key (key rotation, see
-    docs/security.md): one audit row with the counts. A secret no configured key opens stays
+    docs/mfa.md): one audit row with the counts. A secret no configured key opens stays
     as it is and is counted (that factor cannot verify until its key is listed again)."""
     counts = {"reencrypted": 0, "unreadable": 0}
     ids = list(
