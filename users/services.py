@@ -176,6 +176,19 @@ def guard_staff_target(actor, user):
         raise GuardError("Only a superuser may change a staff account.")
 
 
+API_CHANNEL = "ManagementApi"
+
+
+def guard_api_target(origin: Origin, user):
+    """A Management API client never changes a console admin account (SECURITY.md: only a
+    superuser changes a staff account, in the console). Checked by lock_for_change on the row as
+    locked, so every verb holds it, a no-op included, whichever route called it."""
+    if origin.channel == API_CHANNEL and user.is_staff:
+        raise GuardError(
+            "This is a console admin account: only a superuser may change it, in the console."
+        )
+
+
 def _guard_not_self(actor, user, verb: str):
     if actor is not None and actor.pk == user.pk:
         raise GuardError(f"You cannot {verb} your own account.")
@@ -236,6 +249,7 @@ def lock_for_change(
             code="user.deleted",
         )
     locked = rows[user.pk]
+    guard_api_target(origin, locked)
     if expected_updated_at is not None and locked.updated_at != expected_updated_at:
         raise StaleError(
             "This user was changed by someone else since you opened the page. "

@@ -10,6 +10,7 @@ import requests
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.e2e.test_pages_accessibility import violations
 from tests.factories import UserFactory
 from tests.signin.conftest import make_m2m_app
 
@@ -78,6 +79,7 @@ def test_enrol_through_the_api_then_sign_in_with_the_code(
     code_field.fill(wrong_code(secret))
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("alert")).to_have_text("The code is incorrect or was already used.")
+    assert violations(page) == []  # axe: the step and its error are accessible
 
     page.get_by_label("Code from your authenticator app, or a backup code").fill(
         pyotp.TOTP(secret).now()
