@@ -212,9 +212,13 @@ class MfaEnrol(Body):
     """POST /users/:id/mfa-verifications: `type` Totp (optional `secret`) or BackupCode
     (optional `codes`); other types, or a field of the other type, are 400."""
 
-    type: StrictStr = Field(max_length=32)
-    secret: StrictStr | None = Field(default=None, max_length=256)
-    codes: list[StrictStr] | None = Field(default=None, max_length=100)
+    type: StrictStr = Field(max_length=32, description="`Totp` or `BackupCode`")
+    secret: StrictStr | None = Field(
+        default=None, max_length=256, description="Totp: 16-32 upper-case base32 characters"
+    )
+    codes: list[StrictStr] | None = Field(
+        default=None, max_length=100, description="BackupCode: ten codes of ten hex characters"
+    )
 
 
 class TotpEnrolled(Schema):
