@@ -88,10 +88,6 @@ class SignInForm(forms.Form):
         self.user = self.account
         return self.cleaned_data
 
-    def signed_in(self):
-        """After a successful sign-in only: the account's counter starts again."""
-        END_USER.clear(self.account_key)
-
 
 class MfaCodeForm(forms.Form):
     """The second step: a code from the authenticator app, or one of the backup codes."""
