@@ -150,3 +150,18 @@ def test_an_imported_80_bit_secret_verifies(user):
     services.enrol_totp(user, origin=API, secret=SHORT_SECRET)
     code = mfa.totp(SHORT_SECRET).now()
     assert services.verify_mfa_code(user, code, origin=SIGN_IN) is not None
+
+
+def test_the_command_prints_a_usable_new_key(settings, capsys):
+    call_command("rotate_mfa_secrets", "--new-key")
+    key = capsys.readouterr().out.strip()
+    settings.MFA_ENCRYPTION_KEY = key
+    assert mfa.decrypt_secret(mfa.encrypt_secret("abc")) == "abc"
+
+
+def test_a_malformed_key_setting_stops_with_a_clear_error(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.MFA_ENCRYPTION_KEY = "not-a-fernet-key"
+    with pytest.raises(ImproperlyConfigured, match="MFA_ENCRYPTION_KEY"):
+        mfa.encrypt_secret("abc")
