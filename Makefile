@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Everything the Makefile runs is local (dev, tests, benchmarks): a local-only SECRET_KEY is fine.
 export GATEHOUSE_LOCAL ?= true
 
-.PHONY: install run serve static test e2e lint format bench bench-users bench-admin bench-load bench-logs bench-sqlite migrate clean demo-client
+.PHONY: install run serve static test e2e lint format bench bench-users bench-admin bench-load bench-logs bench-sqlite bench-mfa migrate clean demo-client
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Gatehouse needs Python 3.12+, found " + sys.version'
@@ -93,6 +93,11 @@ bench-load: static
 BENCH_LOGS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gatehouse_bench_logs
 bench-logs: static
 	DATABASE_URL=$(BENCH_LOGS_DATABASE_URL) $(BIN)/python -m bench.logs
+
+# What MFA enrolment and the sign-in's code step cost (a throw-away test database; SQLite unless
+# DATABASE_URL says otherwise).
+bench-mfa:
+	$(BIN)/python -W ignore -m bench.mfa --runs 30
 
 # The embedded default: SQLite in its own file (the first run loads the users, ~1 min per 100,000).
 BENCH_SQLITE_USERS ?= 100000

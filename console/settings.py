@@ -210,6 +210,11 @@ OAUTH2_PROVIDER = {
 END_USER_SIGN_IN_WINDOW_SECONDS = _env_int("END_USER_SIGN_IN_WINDOW_SECONDS", 15 * 60)
 END_USER_SIGN_IN_MAX_PER_ACCOUNT = _env_int("END_USER_SIGN_IN_MAX_PER_ACCOUNT", 5)
 END_USER_SIGN_IN_MAX_PER_IP = _env_int("END_USER_SIGN_IN_MAX_PER_IP", 30)
+# Between the password and the MFA code: how long the password step counts (then start again).
+END_USER_MFA_PENDING_SECONDS = _env_int("END_USER_MFA_PENDING_SECONDS", 5 * 60)
+# Fernet keys for TOTP secrets at rest, comma-separated, newest first (docs/mfa.md, "MFA
+# secrets"); unset, a key derived from SECRET_KEY (and its fallbacks) with HKDF.
+MFA_ENCRYPTION_KEY = os.environ.get("MFA_ENCRYPTION_KEY", "")
 # How long an end user's sign-in session at Gatehouse lasts (applications keep their own).
 END_USER_SESSION_SECONDS = _env_int("END_USER_SESSION_SECONDS", 12 * 60 * 60)
 # The Management API: the resource indicator its tokens are issued for (Logto's for self-hosted

@@ -9,10 +9,14 @@ from console.throttle import Throttle, find_account
 
 # Its own counters and settings (END_USER_SIGN_IN_*), the same rules as the admin sign-in's.
 END_USER = Throttle("end-user", settings_prefix="END_USER_SIGN_IN")
+# The second step's codes: counters of their own (a right password does not reset them), the
+# same limits: 5 codes per account and 30 per address in a window.
+END_USER_MFA = Throttle("end-user-mfa", settings_prefix="END_USER_SIGN_IN")
 
 INVALID = "The identifier or password is incorrect."
 SUSPENDED = "This account is suspended. Contact the administrator of this service."
 THROTTLED = "Too many sign-in attempts. Wait a few minutes and try again."
+WRONG_CODE = "The code is incorrect or was already used."
 
 
 def identifier_type(value: str) -> str:
@@ -84,6 +88,20 @@ class SignInForm(forms.Form):
         self.user = self.account
         return self.cleaned_data
 
-    def signed_in(self):
-        """After a successful sign-in only: the account's counter starts again."""
-        END_USER.clear(self.account_key)
+
+class MfaCodeForm(forms.Form):
+    """The second step: a code from the authenticator app, or one of the backup codes."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app, or a backup code",
+        max_length=64,
+        error_messages={"required": "Enter the code."},
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )

@@ -5,6 +5,7 @@ Signing in is Django's login() (session id rotated) plus an end-user session row
 admin who ends the session, suspends or locks the user down signs the browser out.
 """
 
+import time
 from http import HTTPStatus
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,11 +19,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from audit.recorder import Origin
+from audit.recorder import Origin, client_ip
 from signin import sessions
-from signin.forms import SignInForm
+from signin.forms import END_USER, END_USER_MFA, THROTTLED, WRONG_CODE, MfaCodeForm, SignInForm
 from users import services
-from users.models import Application
+from users.models import Application, User
+
+# In the session between the password and the code: who passed the password (not signed in).
+MFA_PENDING_KEY = "gatehouse.mfa_pending"
 
 # Where a successful sign-in may continue: the authorize and consent endpoints, nowhere else.
 NEXT_PATHS = ("/oidc/auth", "/consent")
@@ -95,10 +99,12 @@ def sign_in(request):
         origin = end_user_origin(request, application)
         if form.is_valid():
             user = form.user
-            login(request, user, backend="users.backends.IdentifierBackend")
-            sessions.start_session(request, user, application=application)
-            form.signed_in()
-            services.record_sign_in(
+            if services.needs_mfa(user):
+                # Not signed in yet: the session only remembers who passed the password.
+                start_mfa_step(request, user, form, next_url)
+                return redirect("signin:sign-in-mfa")
+            finish_sign_in(
+                request,
                 user,
                 application=application,
                 origin=origin,
@@ -124,9 +130,101 @@ def sign_in(request):
         status=status,
     )
     if status == HTTPStatus.TOO_MANY_REQUESTS:
-        from signin.forms import END_USER
-
         response["Retry-After"] = str(END_USER.retry_after())
+    return allow_form_redirect(response, redirect_uri)
+
+
+def finish_sign_in(request, user, *, application, origin, identifier_type):
+    """The user proved who they are: Django's login() (session id rotated), an end-user session
+    row, the account's counters cleared, the sign-in recorded."""
+    request.session.pop(MFA_PENDING_KEY, None)
+    login(request, user, backend="users.backends.IdentifierBackend")
+    sessions.start_session(request, user, application=application)
+    END_USER.clear(f"user:{user.pk}")
+    END_USER_MFA.clear(f"user:{user.pk}")
+    services.record_sign_in(
+        user, application=application, origin=origin, identifier_type=identifier_type
+    )
+
+
+def start_mfa_step(request, user, form, next_url: str) -> None:
+    """Remember, in a fresh session id, that `user` passed the password (and when)."""
+    request.session.cycle_key()
+    request.session[MFA_PENDING_KEY] = {
+        "user": user.pk,
+        "since": int(time.time()),
+        "identifierType": form.identifier_type,
+        "next": next_url,
+    }
+
+
+def pending_mfa(request):
+    """(user, pending dict) of the sign-in waiting for its second step, or None: nothing
+    pending, too old (END_USER_MFA_PENDING_SECONDS), the user gone, suspended or without
+    factors since."""
+    pending = request.session.get(MFA_PENDING_KEY)
+    if not isinstance(pending, dict) or not isinstance(pending.get("user"), str):
+        return None
+    since = pending.get("since")
+    if not isinstance(since, int) or time.time() - since > settings.END_USER_MFA_PENDING_SECONDS:
+        request.session.pop(MFA_PENDING_KEY, None)
+        return None
+    user = User.objects.filter(pk=pending["user"], is_suspended=False).first()
+    if user is None or not services.needs_mfa(user):
+        request.session.pop(MFA_PENDING_KEY, None)
+        return None
+    return user, pending
+
+
+@login_not_required
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "HEAD", "POST"])
+def sign_in_mfa(request):
+    """The second step: a code from the authenticator app or a backup code. Throttled like the
+    password (its own counters); a wrong code answers 400 with the form."""
+    found = pending_mfa(request)
+    if found is None:
+        return redirect("signin:sign-in")
+    user, pending = found
+    next_url = safe_next(pending.get("next"))
+    application, redirect_uri = authorize_target(next_url)
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        form = MfaCodeForm(request.POST)
+        origin = end_user_origin(request, application)
+        status = HTTPStatus.BAD_REQUEST
+        if form.is_valid():
+            if not END_USER_MFA.reserve(f"user:{user.pk}", client_ip(request)):
+                services.record_failed_sign_in(
+                    user,
+                    origin=origin,
+                    error="mfa_throttled",
+                    identifier_type=str(pending.get("identifierType", "")),
+                )
+                form.add_error(None, THROTTLED)
+                status = HTTPStatus.TOO_MANY_REQUESTS
+            elif services.verify_mfa_code(user, form.cleaned_data["code"], origin=origin):
+                finish_sign_in(
+                    request,
+                    user,
+                    application=application,
+                    origin=origin,
+                    identifier_type=str(pending.get("identifierType", "")),
+                )
+                return redirect(next_url or "signin:signed-in")
+            else:
+                form.add_error("code", WRONG_CODE)
+    else:
+        form = MfaCodeForm()
+    response = render(
+        request,
+        "signin/sign_in_mfa.html",
+        {"form": form, "application": application},
+        status=status,
+    )
+    if status == HTTPStatus.TOO_MANY_REQUESTS:
+        response["Retry-After"] = str(END_USER_MFA.retry_after())
     return allow_form_redirect(response, redirect_uri)
 
 

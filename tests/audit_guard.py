@@ -108,6 +108,7 @@ def _audit_secret_traps():
             SessionBase, "_get_new_session_key", _registering(SessionBase._get_new_session_key)
         )
         _trap_personal_access_tokens(patch)
+        _trap_mfa_secrets(patch)
         post_save.connect(_capture, sender=Log, weak=False, dispatch_uid="tests.audit_guard")
         try:
             yield
@@ -123,6 +124,18 @@ def _trap_personal_access_tokens(patch):
     for name in ("new_personal_access_token", "digest"):
         if hasattr(tokens, name):
             patch.setattr(tokens, name, _registering(getattr(tokens, name)))
+
+
+def _trap_mfa_secrets(patch):
+    """TOTP secrets (and their encrypted form) and backup codes' hashes; the codes themselves
+    come from secrets.token_hex, trapped above."""
+    try:
+        from users import mfa
+    except ImportError:  # not every branch has MFA enrolment
+        return
+    for name in ("generate_totp_secret", "encrypt_secret", "hash_backup_code"):
+        if hasattr(mfa, name):
+            patch.setattr(mfa, name, _registering(getattr(mfa, name)))
 
 
 @pytest.fixture(autouse=True)

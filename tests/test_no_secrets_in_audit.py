@@ -3,6 +3,8 @@
 The guard itself runs after every test of the suite; these tests prove it is armed.
 """
 
+import json
+
 import pytest
 
 from audit.models import Log
@@ -32,6 +34,16 @@ def test_personal_access_tokens_are_registered_when_made():
     value = tokens.new_personal_access_token()
     assert audit_guard.leaks([value])
     assert audit_guard.leaks([tokens.digest(value)])
+
+
+def test_mfa_secrets_and_backup_codes_are_registered_when_made():
+    user = UserFactory()
+    origin = Origin(channel="ManagementApi", actor_label="app")
+    totp = services.enrol_totp(user, origin=origin)
+    codes = services.enrol_backup_codes(user, origin=origin)
+    assert audit_guard.leaks([totp.secret]) and audit_guard.leaks([totp.factor.secret])
+    assert audit_guard.leaks([codes.codes[0]])
+    assert audit_guard.leaks([json.loads(codes.factor.secret)[0]["hash"]])
 
 
 def test_any_password_hash_counts_as_a_leak():

@@ -8,15 +8,15 @@ application) is `request.api_origin`, set by console.api when the bearer token c
 import contextlib
 import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
+from users import mfa, services
 from users import schemas as s
-from users import services
 from users.access import roles as role_services
 from users.errors import ServiceError
 from users.hashers import ImportedDigestError, exported_digest
@@ -90,7 +90,10 @@ def _user(user_id: str) -> User:
 
 
 def _user_to_change(user_id: str) -> User:
-    """The user, if an API client may change it: console admins are managed in the console."""
+    """The user, for a change whose service does not lock the user (signin/api.py's session
+    revocations): refused here when it is a console admin account. Every verb that goes through
+    users.services.lock_for_change refuses it there (guard_api_target), so the routes below
+    just load the user with `_user`."""
     user = _user(user_id)
     if user.is_staff:
         raise ApiError(
@@ -399,7 +402,7 @@ def get_user(
 )
 def update_user(request: HttpRequest, user_id: str, body: s.UserUpdate):
     """Identifiers (`''` or null clears one), name, avatar; customData and profile are replaced."""
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     given = body.model_dump(exclude_unset=True)
     if not given:
         raise ApiError(422, "entity.invalid_input", "Nothing to update: the body is empty.")
@@ -432,7 +435,7 @@ def update_user(request: HttpRequest, user_id: str, body: s.UserUpdate):
 
 @router.delete("/{user_id}", response={204: None, **errors(404)})
 def delete_user(request: HttpRequest, user_id: str):
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     with service_errors():
         services.delete_user(user, origin=_origin(request))
     return Status(204, None)
@@ -446,7 +449,7 @@ def get_custom_data(request: HttpRequest, user_id: str):
 @router.patch("/{user_id}/custom-data", response={200: dict, **errors(404, 413)})
 def patch_custom_data(request: HttpRequest, user_id: str, body: s.CustomDataPatch):
     """Shallow merge: top-level keys replace the stored ones (a key set to null stays, as null)."""
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     with service_errors():
         user = services.merge_user_data(
             user, origin=_origin(request), field="custom_data", values=body.customData
@@ -457,7 +460,7 @@ def patch_custom_data(request: HttpRequest, user_id: str, body: s.CustomDataPatc
 @router.patch("/{user_id}/profile", response={200: dict, **errors(404, 413)})
 def patch_profile(request: HttpRequest, user_id: str, body: s.ProfilePatch):
     """Shallow merge of the OIDC profile claims (an `address` sent replaces the stored one)."""
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     values = body.profile.model_dump(exclude_unset=True)
     with service_errors():
         user = services.merge_user_data(
@@ -472,7 +475,7 @@ def patch_profile(request: HttpRequest, user_id: str, body: s.ProfilePatch):
 @router.patch("/{user_id}/password", response={200: s.User, **errors(404, 422)}, exclude_unset=True)
 def set_password(request: HttpRequest, user_id: str, body: s.PasswordBody):
     """Set the password. Unlike Logto, the password policy applies (422 password.rejected)."""
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     with service_errors():
         user = services.set_password(user, origin=_origin(request), password=body.password)
     return user_json(user)
@@ -482,7 +485,7 @@ def set_password(request: HttpRequest, user_id: str, body: s.PasswordBody):
     "/{user_id}/password/expiration", response={200: s.User, **errors(404)}, exclude_unset=True
 )
 def set_password_expiration(request: HttpRequest, user_id: str, body: s.PasswordExpiration):
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     with service_errors():
         user = services.set_password_expired(user, origin=_origin(request), expired=body.isExpired)
     return user_json(user)
@@ -503,7 +506,7 @@ def has_password(request: HttpRequest, user_id: str):
 
 @router.patch("/{user_id}/is-suspended", response={200: s.User, **errors(404)}, exclude_unset=True)
 def set_suspended(request: HttpRequest, user_id: str, body: s.Suspension):
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     with service_errors():
         if body.isSuspended:
             user = services.suspend_user(user, origin=_origin(request))
@@ -552,7 +555,7 @@ def list_user_roles(
 @router.post("/{user_id}/roles", response={201: s.RolesAdded, **errors(404, 422)})
 def assign_roles(request: HttpRequest, user_id: str, body: s.RoleIds):
     """Add roles; those the user has already are skipped (not an error)."""
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     roles = _roles(body.roleIds)
     with service_errors():
         added = role_services.assign_roles(user, roles, origin=_origin(request))
@@ -562,7 +565,7 @@ def assign_roles(request: HttpRequest, user_id: str, body: s.RoleIds):
 @router.put("/{user_id}/roles", response={200: s.RolesSet, **errors(404, 422)})
 def replace_roles(request: HttpRequest, user_id: str, body: s.RoleIds):
     """Make the user's roles exactly these."""
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     roles = _roles(body.roleIds)
     with service_errors():
         services.replace_roles(user, roles, origin=_origin(request))
@@ -571,7 +574,7 @@ def replace_roles(request: HttpRequest, user_id: str, body: s.RoleIds):
 
 @router.delete("/{user_id}/roles/{role_id}", response={204: None, **errors(404)})
 def remove_role(request: HttpRequest, user_id: str, role_id: str):
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     role = Role.objects.filter(pk=role_id).first() if _ID_RE.match(role_id) else None
     if role is None:
         raise not_found("role assignment")
@@ -620,7 +623,7 @@ def list_organizations(request: HttpRequest, user_id: str):
 )
 def put_identity(request: HttpRequest, user_id: str, target: str, body: s.IdentityPut):
     """Link the social identity for `target` (201 when new, 200 when replaced)."""
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     with service_errors():
         created = services.set_identity(
             user,
@@ -641,7 +644,7 @@ def put_identity(request: HttpRequest, user_id: str, target: str, body: s.Identi
 )
 def delete_identity(request: HttpRequest, user_id: str, target: str):
     """Unlink a social identity; answers the updated user (200, as Logto)."""
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     identity = Identity.objects.filter(user=user, target=target).first()
     if identity is None:
         raise ApiError(404, "user.identity_not_exist", "The user has no identity for this target.")
@@ -672,11 +675,51 @@ def list_mfa_verifications(request: HttpRequest, user_id: str):
     return out
 
 
+@router.post(
+    "/{user_id}/mfa-verifications",
+    response={200: s.TotpEnrolled | s.BackupCodesEnrolled, **errors(404, 422)},
+)
+def create_mfa_verification(
+    request: HttpRequest, response: HttpResponse, user_id: str, body: s.MfaEnrol
+):
+    """Enrol an authenticator app (`Totp`, with `secret` or a generated one; the answer carries
+    the secret and its QR code) or ten backup codes (`BackupCode`). The secret and the codes
+    are in this response only: the secret is stored encrypted, the codes hashed."""
+    user = _user(user_id)
+    response["Cache-Control"] = "no-store"
+    given = body.model_dump(exclude_unset=True)
+    allowed = {"Totp": {"type", "secret"}, "BackupCode": {"type", "codes"}}.get(body.type)
+    if allowed is None:
+        raise ApiError(
+            400,
+            "guard.invalid_input",
+            "type must be Totp or BackupCode (passkeys are enrolled by their owner).",
+        )
+    if extra := sorted(set(given) - allowed):
+        raise ApiError(
+            400, "guard.invalid_input", f"Not a field of a {body.type} factor: {', '.join(extra)}."
+        )
+    with service_errors():
+        if body.type == "Totp":
+            enrolled = services.enrol_totp(user, origin=_origin(request), secret=body.secret)
+            uri = mfa.otpauth_uri(
+                enrolled.secret, label=mfa.display_label(user), issuer=_host_name(request)
+            )
+            return {"type": "Totp", "secret": enrolled.secret, "secretQrCode": mfa.qr_data_uri(uri)}
+        enrolled = services.enrol_backup_codes(user, origin=_origin(request), codes=body.codes)
+        return {"type": "BackupCode", "codes": enrolled.codes}
+
+
+def _host_name(request: HttpRequest) -> str:
+    """The request's host without its port (the authenticator shows it as the issuer)."""
+    return urlsplit(f"//{request.get_host()}").hostname or request.get_host()
+
+
 @router.delete(
     "/{user_id}/mfa-verifications/{verification_id}", response={204: None, **errors(404)}
 )
 def delete_mfa_verification(request: HttpRequest, user_id: str, verification_id: str):
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     factor = MfaFactor.objects.filter(user=user, pk=verification_id).first()
     if factor is None:
         raise not_found("MFA verification")
@@ -724,7 +767,7 @@ def create_token(request: HttpRequest, user_id: str, body: s.TokenCreate):
     """A new token; its `value` is in this response only."""
     if not _ID_RE.match(user_id or "") or not User.objects.filter(pk=user_id).exists():
         raise ApiError(404, "entity.relation_foreign_key_not_found", "The user does not exist.")
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     expires_at = None
     if body.expiresAt is not None:
         try:
@@ -749,7 +792,7 @@ def _token(user: User, name: str, code="entity.not_found") -> PersonalAccessToke
 
 
 def _rename(request, user_id: str, current: str, new: str) -> dict:
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     token = _token(user, current, "entity.not_exists")
     with service_errors(unique_codes=_TOKEN_UNIQUE):
         token = services.rename_personal_access_token(token, origin=_origin(request), name=new)
@@ -767,7 +810,7 @@ def rename_token(request: HttpRequest, user_id: str, body: s.TokenRename):
 
 @router.post("/{user_id}/personal-access-tokens/delete", response={204: None, **errors(404)})
 def delete_token(request: HttpRequest, user_id: str, body: s.TokenName):
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     token = _token(user, body.name)
     with service_errors():
         services.delete_personal_access_token(token, origin=_origin(request))
@@ -785,7 +828,7 @@ def rename_token_legacy(request: HttpRequest, user_id: str, name: str, body: s.T
 
 @router.delete("/{user_id}/personal-access-tokens/{name}", response={204: None, **errors(404)})
 def delete_token_legacy(request: HttpRequest, user_id: str, name: str):
-    user = _user_to_change(user_id)
+    user = _user(user_id)
     token = _token(user, name)
     with service_errors():
         services.delete_personal_access_token(token, origin=_origin(request))

@@ -36,3 +36,10 @@ class ConfirmationRequired(ServiceError):
 
     code = "user.confirmation_required"
     status = HTTPStatus.CONFLICT
+
+
+class MfaRefused(ServiceError):
+    """An MFA enrolment the rules refuse: one TOTP per user, backup codes need another factor,
+    a supplied secret or code list of the wrong shape (Logto's 422 codes)."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY

@@ -208,6 +208,30 @@ class MfaVerification(Schema):
     remainCodes: int | None = None
 
 
+class MfaEnrol(Body):
+    """POST /users/:id/mfa-verifications: `type` Totp (optional `secret`) or BackupCode
+    (optional `codes`); other types, or a field of the other type, are 400."""
+
+    type: StrictStr = Field(max_length=32, description="`Totp` or `BackupCode`")
+    secret: StrictStr | None = Field(
+        default=None, max_length=256, description="Totp: 16-32 upper-case base32 characters"
+    )
+    codes: list[StrictStr] | None = Field(
+        default=None, max_length=100, description="BackupCode: ten codes of ten hex characters"
+    )
+
+
+class TotpEnrolled(Schema):
+    type: Literal["Totp"]
+    secret: str
+    secretQrCode: str
+
+
+class BackupCodesEnrolled(Schema):
+    type: Literal["BackupCode"]
+    codes: list[str]
+
+
 class PersonalAccessToken(Schema):
     tenantId: str
     userId: str

@@ -2,6 +2,7 @@
 validates, owns the transaction and writes the audit row, so the console and the API agree.
 """
 
+import json
 import secrets
 import string
 from dataclasses import dataclass
@@ -15,8 +16,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from audit.recorder import Origin, field_changes, record
-from users import profile_rules, tokens
-from users.errors import ConfirmationRequired, GuardError, StaleError
+from users import mfa, profile_rules, tokens
+from users.errors import ConfirmationRequired, GuardError, MfaRefused, StaleError
 from users.identifiers import normalize_email, normalize_phone, normalize_username
 from users.models import Identity, MfaFactor, PersonalAccessToken, User
 from users.sessions import end_sessions
@@ -175,6 +176,19 @@ def guard_staff_target(actor, user):
         raise GuardError("Only a superuser may change a staff account.")
 
 
+API_CHANNEL = "ManagementApi"
+
+
+def guard_api_target(origin: Origin, user):
+    """A Management API client never changes a console admin account (SECURITY.md: only a
+    superuser changes a staff account, in the console). Checked by lock_for_change on the row as
+    locked, so every verb holds it, a no-op included, whichever route called it."""
+    if origin.channel == API_CHANNEL and user.is_staff:
+        raise GuardError(
+            "This is a console admin account: only a superuser may change it, in the console."
+        )
+
+
 def _guard_not_self(actor, user, verb: str):
     if actor is not None and actor.pk == user.pk:
         raise GuardError(f"You cannot {verb} your own account.")
@@ -235,6 +249,7 @@ def lock_for_change(
             code="user.deleted",
         )
     locked = rows[user.pk]
+    guard_api_target(origin, locked)
     if expected_updated_at is not None and locked.updated_at != expected_updated_at:
         raise StaleError(
             "This user was changed by someone else since you opened the page. "
@@ -442,6 +457,196 @@ def remove_mfa_factor(factor: MfaFactor, *, origin: Origin) -> None:
         payload = {"id": factor.pk, "type": factor.type, "name": factor.name}
         factor.delete()
         record("User.MfaFactor.Remove", origin=origin, user=user, payload=payload)
+
+
+@dataclass(frozen=True)
+class EnrolledTotp:
+    factor: MfaFactor
+    # The secret, for the one response that shows it; stored only encrypted.
+    secret: str
+
+
+@dataclass(frozen=True)
+class EnrolledBackupCodes:
+    factor: MfaFactor
+    # The codes, for the one response that shows them; stored only as keyed hashes.
+    codes: list[str]
+
+
+def enrol_totp(user: User, *, origin: Origin, secret: str | None = None) -> EnrolledTotp:
+    """Add an authenticator-app factor (at most one per user), with the secret given (16-32
+    upper-case base32 characters) or a generated one; the secret is stored encrypted."""
+    if secret is not None and not mfa.is_valid_totp_secret(secret):
+        raise MfaRefused(
+            "The secret must be 16 to 32 characters of upper-case base32 (A-Z, 2-7).",
+            code="user.totp_secret_invalid",
+        )
+    secret = secret if secret is not None else mfa.generate_totp_secret()
+    with transaction.atomic():
+        user, actor = lock_for_change(user, origin)
+        guard_staff_target(actor, user)
+        if user.mfa_factors.filter(type=MfaFactor.Type.TOTP).exists():
+            raise MfaRefused(
+                "The user already has an authenticator app.", code="user.totp_already_in_use"
+            )
+        factor = MfaFactor.objects.create(
+            user=user, type=MfaFactor.Type.TOTP, secret=mfa.encrypt_secret(secret)
+        )
+        record(
+            "User.MfaFactor.Create",
+            origin=origin,
+            user=user,
+            payload={"id": factor.pk, "type": factor.type},
+        )
+    return EnrolledTotp(factor=factor, secret=secret)
+
+
+def enrol_backup_codes(
+    user: User, *, origin: Origin, codes: list[str] | None = None
+) -> EnrolledBackupCodes:
+    """Add a set of ten backup codes (given, or generated): only when the user has another
+    factor and no set with an unused code. Each code is stored as a keyed hash (users.mfa)."""
+    with transaction.atomic():
+        user, actor = lock_for_change(user, origin)
+        guard_staff_target(actor, user)
+        factors = list(user.mfa_factors.all())
+        backup_sets = [f for f in factors if f.type == MfaFactor.Type.BACKUP_CODE]
+        if any(_unused_codes(f) for f in backup_sets):
+            raise MfaRefused(
+                "The user still has unused backup codes.", code="user.backup_code_already_in_use"
+            )
+        if len(backup_sets) == len(factors):
+            raise MfaRefused(
+                "Backup codes need another factor first (an authenticator app or a passkey).",
+                code="session.mfa.backup_code_can_not_be_alone",
+            )
+        if codes is not None and not mfa.are_valid_backup_codes(codes):
+            raise MfaRefused(
+                "Backup codes must be ten different strings of ten hexadecimal characters.",
+                code="user.wrong_backup_code_format",
+            )
+        codes = [c.lower() for c in codes] if codes is not None else mfa.generate_backup_codes()
+        factor = MfaFactor(user=user, type=MfaFactor.Type.BACKUP_CODE)
+        records = [{"hash": mfa.hash_backup_code(factor.pk, c), "usedAt": None} for c in codes]
+        factor.secret = json.dumps(records)
+        factor.details = {"remainCodes": len(records), "totalCodes": len(records)}
+        factor.save(force_insert=True)
+        record(
+            "User.MfaFactor.Create",
+            origin=origin,
+            user=user,
+            payload={"id": factor.pk, "type": factor.type},
+        )
+    return EnrolledBackupCodes(factor=factor, codes=codes)
+
+
+def _backup_records(factor: MfaFactor) -> list[dict]:
+    try:
+        records = json.loads(factor.secret or "[]")
+    except ValueError:
+        return []
+    return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+
+
+def _unused_codes(factor: MfaFactor) -> int:
+    if not factor.secret:  # a set recorded without its codes (imported): trust its count
+        return int((factor.details or {}).get("remainCodes", 0))
+    return sum(1 for r in _backup_records(factor) if not r.get("usedAt"))
+
+
+def reencrypt_mfa_secrets(*, origin: Origin, batch_size: int = 500) -> dict:
+    """Encrypt every stored TOTP secret again with the newest MFA key (key rotation, see
+    docs/mfa.md): one audit row with the counts. A secret no configured key opens stays
+    as it is and is counted (that factor cannot verify until its key is listed again)."""
+    counts = {"reencrypted": 0, "unreadable": 0}
+    ids = list(
+        MfaFactor.objects.filter(type=MfaFactor.Type.TOTP)
+        .exclude(secret="")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            batch = MfaFactor.objects.select_for_update().filter(
+                pk__in=ids[start : start + batch_size]
+            )
+            for factor in batch:
+                token = mfa.reencrypt_secret(factor.secret)
+                if token is None:
+                    counts["unreadable"] += 1
+                    continue
+                factor.secret = token
+                factor.save(update_fields=["secret"])
+                counts["reencrypted"] += 1
+    record("MfaSecrets.Reencrypt", origin=origin, payload=counts)
+    return counts
+
+
+def needs_mfa(user: User) -> bool:
+    """Whether signing in asks for a second factor: an authenticator app, or backup codes with
+    one left. (Passkeys are listed and removed here, not verified: no WebAuthn sign-in yet.)"""
+    for factor in user.mfa_factors.filter(
+        type__in=[MfaFactor.Type.TOTP, MfaFactor.Type.BACKUP_CODE]
+    ):
+        if factor.type == MfaFactor.Type.TOTP or _unused_codes(factor):
+            return True
+    return False
+
+
+def verify_mfa_code(user: User, code: str, *, origin: Origin) -> MfaFactor | None:
+    """The sign-in's second step: the factor `code` belongs to (an authenticator app's current
+    code, or an unused backup code, which is then used up), or None. The factor's last use is
+    noted; a TOTP code's time step is remembered, so the same code cannot be replayed. One
+    `Interaction.SignIn.Verification.<Totp|BackupCode>.Submit` row, success or error."""
+    from audit.models import Log
+
+    code = "".join((code or "").split()).replace("-", "")
+    now = timezone.now()
+    with transaction.atomic():
+        factors = MfaFactor.objects.select_for_update().filter(
+            user=user, type__in=[MfaFactor.Type.TOTP, MfaFactor.Type.BACKUP_CODE]
+        )
+        matched = None
+        for factor in factors.order_by("created_at", "id"):
+            details = dict(factor.details or {})
+            if factor.type == MfaFactor.Type.TOTP:
+                secret = mfa.decrypt_secret(factor.secret) if factor.secret else None
+                step = secret and mfa.totp_time_step(
+                    secret, code, after_step=details.get("lastUsedTimeStep"), now=now
+                )
+                if step:
+                    factor.details = {**details, "lastUsedTimeStep": step}
+                    matched = factor
+                    break
+            else:
+                records = _backup_records(factor)
+                index = mfa.matching_code_index(factor.pk, records, code)
+                if index is not None:
+                    records[index]["usedAt"] = now.isoformat()
+                    factor.secret = json.dumps(records)
+                    remain = sum(1 for r in records if not r.get("usedAt"))
+                    factor.details = {**details, "remainCodes": remain}
+                    matched = factor
+                    break
+        if matched is not None:
+            matched.last_used_at = now
+            matched.save(update_fields=["secret", "details", "last_used_at"])
+        kind = (
+            matched.type
+            if matched
+            else (
+                MfaFactor.Type.BACKUP_CODE
+                if mfa.looks_like_backup_code(code)
+                else MfaFactor.Type.TOTP
+            )
+        )
+        record(
+            f"SignIn.Verification.{kind}.Submit",
+            origin=_interaction_origin(origin),
+            user=user,
+            result=Log.Result.SUCCESS if matched else Log.Result.ERROR,
+            payload={"event": "SignIn", "factorId": matched.pk if matched else None},
+        )
+    return matched
 
 
 # --- Personal access tokens --------------------------------------------------------------

@@ -49,6 +49,7 @@ ACTIONS = {
     "User.MfaFactor.Remove": lambda u, o: services.remove_mfa_factor(
         MfaFactor.objects.create(user=u, type="Totp", name="Phone"), origin=o
     ),
+    "User.MfaFactor.Create": lambda u, o: services.enrol_totp(u, origin=o),
     "User.PersonalAccessToken.Create": lambda u, o: services.create_personal_access_token(
         u, origin=o, name="ci"
     ),

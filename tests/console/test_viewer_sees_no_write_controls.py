@@ -80,6 +80,7 @@ NOT_PAGES = {"home", "health", "readiness", "console:sign-in", "console:sign-out
 NOT_PAGES |= {
     "signin:sign-in",
     "signin:signed-in",
+    "signin:sign-in-mfa",
     "signin:consent",
 }  # the end users' pages, not the console's
 
