@@ -66,11 +66,12 @@ def run(runs):
 
     from audit.recorder import Origin
     from signin.management import grant_management_access, issue_access_token
-    from users import access_services, mfa, services
+    from users import mfa, services
+    from users.access import applications as application_services
     from users.models import Application, MfaFactor, User
 
     system = Origin.system("bench")
-    app = access_services.create_application(
+    app = application_services.create_application(
         origin=system, name="bench", type=Application.Type.MACHINE_TO_MACHINE
     )
     grant_management_access(app, origin=system)
