@@ -63,6 +63,7 @@ def main(argv=None) -> int:
         return run
 
     cases = [
+        ("no facets (the table as before)", {}, None),
         ("status=suspended", {"status": "suspended"}, PAGE_TARGET),
         ("inactive 90 days", {"inactive_days": 90}, PAGE_TARGET),
         ("never signed in", {"never_signed_in": "yes"}, PAGE_TARGET),

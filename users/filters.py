@@ -54,7 +54,10 @@ def ordering(sort: str) -> list | None:
     if not sort:
         return None
     descending = sort.startswith("-")
-    expression = _SORT_FIELDS[sort.lstrip("-")][1]
+    field = sort.lstrip("-")
+    expression = _SORT_FIELDS[field][1]
+    if field == "created":  # never NULL: the newest-first index serves both directions as is
+        return [expression.desc(), F("id").desc()] if descending else [expression, F("id")]
     if descending:
         return [expression.desc(nulls_last=True), F("id").desc()]
     return [expression.asc(nulls_last=True), F("id").asc()]
@@ -221,8 +224,11 @@ def _conditions(cleaned: dict):
     days = cleaned.get("inactive_days")
     if days:
         cutoff = timezone.now() - timedelta(days=days)
-        # No sign-in since the cutoff: signed in before it, or never and created before it.
-        yield Q(last_sign_in_at__lt=cutoff) | Q(last_sign_in_at__isnull=True, created_at__lt=cutoff)
+        # No sign-in since the cutoff (signed in before it, or never) by an account created
+        # before it: the created_at bound lets the newest-first index skip the recent accounts.
+        yield Q(created_at__lt=cutoff) & (
+            Q(last_sign_in_at__lt=cutoff) | Q(last_sign_in_at__isnull=True)
+        )
     data = cleaned.get("data")
     if data:
         path, wanted = data
@@ -258,17 +264,19 @@ def _jsonpath(path: list[str]) -> str:
 
 
 class _JsonKeyExists(Lookup):
-    """custom_data has the key path. PostgreSQL: `@?` (served by the jsonb_path_ops GIN index);
-    SQLite: json_type() is not NULL."""
+    """custom_data has the key path. PostgreSQL: `?` on the first key (served by the GIN index;
+    a bare `@?` path is not) and `@?` for the whole path; SQLite: json_type() is not NULL."""
 
     lookup_name = "gatehouse_key_exists"
     prepare_rhs = False
 
     def as_sql(self, compiler, connection):
         lhs, params = compiler.compile(self.lhs)
+        path = _jsonpath(self.rhs)
         if connection.vendor == "postgresql":
-            return f"{lhs} @? %s::jsonpath", [*params, _jsonpath(self.rhs)]
-        return f"json_type({lhs}, %s) IS NOT NULL", [*params, _jsonpath(self.rhs)]
+            sql = f"({lhs} ? %s AND {lhs} @? %s::jsonpath)"
+            return sql, [*params, self.rhs[0], *params, path]
+        return f"json_type({lhs}, %s) IS NOT NULL", [*params, path]
 
 
 class _JsonKeyEquals(Lookup):

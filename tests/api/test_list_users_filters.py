@@ -26,6 +26,7 @@ def people(db):
         username="ann",
         name="Ann Lee",
         is_suspended=True,
+        created_at=now - timedelta(days=365),
         last_sign_in_at=now - timedelta(days=100),
         custom_data={"plan": "pro"},
         password="a-long-pass-phrase-1",

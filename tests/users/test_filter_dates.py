@@ -41,8 +41,9 @@ def test_signed_in_between_and_never():
 
 def test_inactive_for_n_days_counts_never_only_for_accounts_older_than_that():
     now = timezone.now()
-    stale = UserFactory(last_sign_in_at=now - timedelta(days=100))
-    UserFactory(last_sign_in_at=now - timedelta(days=10))
+    year_ago = now - timedelta(days=365)
+    stale = UserFactory(created_at=year_ago, last_sign_in_at=now - timedelta(days=100))
+    UserFactory(created_at=year_ago, last_sign_in_at=now - timedelta(days=10))
     old_never = UserFactory(last_sign_in_at=None, created_at=now - timedelta(days=200))
     UserFactory(last_sign_in_at=None, created_at=now - timedelta(days=2))
     assert ids({"inactive_days": "90"}) == {stale.pk, old_never.pk}

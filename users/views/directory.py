@@ -33,7 +33,7 @@ def user_list(request):
     if is_fragment(request, "user-table"):
         template += "#user-table"
     if not form.is_valid():
-        context = {"form": form, "result": None, **_filter_context(request, form)}
+        context = {"form": form, "result": None, **_filter_context(request, form, template)}
         return render(request, template, context, status=HTTPStatus.BAD_REQUEST)
     cleaned = form.cleaned_data
     result = search.search_users(
@@ -44,7 +44,7 @@ def user_list(request):
         order=filters.ordering(cleaned["sort"]),
         cap_total=True,
     )
-    context = {"form": form, "result": result, **_filter_context(request, form)}
+    context = {"form": form, "result": result, **_filter_context(request, form, template)}
     return render(request, template, context)
 
 
@@ -52,7 +52,7 @@ def user_list(request):
 _SORTABLE_COLUMNS = {"name": "name", "last_sign_in": "-last_sign_in"}
 
 
-def _filter_context(request, form) -> dict:
+def _filter_context(request, form, template) -> dict:
     """Chips for the active facets (each a link without it), the "Clear filters" link, and the
     sortable headers' links and aria-sort."""
 
@@ -86,15 +86,15 @@ def _filter_context(request, form) -> dict:
         else:
             aria, wanted = "", first
         headers[column] = {"aria": aria, "url": link(sort=wanted)}
-    return {
-        "chips": chips,
-        "clear_filters": clear,
-        "sort_headers": headers,
-        "facet_open": bool(chips) or "sort" in form.errors,
-        "facet_roles": _choices(Role),
-        "facet_organizations": _choices(Organization),
-        "sorts": _SORT_LABELS,
-    }
+    context = {"chips": chips, "clear_filters": clear, "sort_headers": headers}
+    if "#" not in template:  # the filter bar is outside the table's fragment
+        context |= {
+            "facet_open": bool(chips) or "sort" in form.errors,
+            "facet_roles": _choices(Role),
+            "facet_organizations": _choices(Organization),
+            "sorts": _SORT_LABELS,
+        }
+    return context
 
 
 _NAMED = {"role": Role, "organization": Organization}
