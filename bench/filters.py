@@ -64,6 +64,7 @@ def main(argv=None) -> int:
 
     cases = [
         ("no facets (the table as before)", {}, None),
+        ("smith, no facets (as before)", {"search": "smith"}, None),
         ("status=suspended", {"status": "suspended"}, PAGE_TARGET),
         ("inactive 90 days", {"inactive_days": 90}, PAGE_TARGET),
         ("never signed in", {"never_signed_in": "yes"}, PAGE_TARGET),
