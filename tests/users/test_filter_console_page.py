@@ -125,3 +125,22 @@ def test_bad_facet_values_are_a_400_with_the_error_shown(admin_client, htmx, par
 def test_viewers_can_filter_too(viewer_client, people):
     response = viewer_client.get(URL, {"status": "active"})
     assert response.status_code == HTTPStatus.OK
+
+
+def test_machine_roles_are_not_offered_they_never_reach_users(admin_client):
+    from tests.access.factories import MachineRoleFactory
+
+    MachineRoleFactory(name="Robot")
+    RoleFactory(name="Auditor")
+    body = admin_client.get(URL).content.decode()
+    assert ">Auditor</option>" in body and ">Robot</option>" not in body
+
+
+def test_with_many_organizations_the_facet_is_an_id_field(admin_client, monkeypatch):
+    from users.views import directory
+
+    OrganizationFactory.create_batch(3)
+    monkeypatch.setattr(directory, "FACET_CHOICES_MAX", 2)
+    body = admin_client.get(URL).content.decode()
+    assert '<input name="organization"' in body
+    assert '<select name="role">' in body

@@ -74,7 +74,8 @@ def _filter_context(request, form, template) -> dict:
             label = form.fields[name].label or name.capitalize()
             bad = name in form.errors
             if not bad and name in _NAMED:
-                raw = _NAMED[name].objects.filter(pk=raw).values_list("name", flat=True).first()
+                named = _NAMED[name].objects.filter(pk=raw).values_list("name", flat=True)
+                raw = named.first() or raw
             chips.append({"label": label, "value": raw, "url": link(**{name: None}), "bad": bad})
     clear = link(**dict.fromkeys(form.FACETS))
     sort = "" if "sort" in form.errors else cleaned.get("sort") or ""
@@ -90,8 +91,8 @@ def _filter_context(request, form, template) -> dict:
     if "#" not in template:  # the filter bar is outside the table's fragment
         context |= {
             "facet_open": bool(chips) or "sort" in form.errors,
-            "facet_roles": _choices(Role),
-            "facet_organizations": _choices(Organization),
+            "facet_roles": _choices(Role.objects.filter(type=Role.Type.USER)),
+            "facet_organizations": _choices(Organization.objects.all()),
             "sorts": _SORT_LABELS,
         }
     return context
@@ -111,11 +112,9 @@ _SORT_LABELS = [
 FACET_CHOICES_MAX = 200  # more roles or organizations than this: type the id instead
 
 
-def _choices(model) -> list | None:
+def _choices(queryset) -> list | None:
     """(id, name) for a facet's <select>; None when there are too many (a text field then)."""
-    rows = list(
-        model.objects.order_by("name", "id").values_list("id", "name")[: FACET_CHOICES_MAX + 1]
-    )
+    rows = list(queryset.order_by("name", "id").values_list("id", "name")[: FACET_CHOICES_MAX + 1])
     return None if len(rows) > FACET_CHOICES_MAX else rows
 
 
