@@ -94,6 +94,12 @@ def _filter_context(request, form, template) -> dict:
             "facet_roles": _choices(Role.objects.filter(type=Role.Type.USER)),
             "facet_organizations": _choices(Organization.objects.all()),
             "sorts": _SORT_LABELS,
+            # The search form carries the active facets and sort as hidden fields.
+            "active_params": [
+                (name, request.GET[name])
+                for name in (*form.FACETS, "sort")
+                if request.GET.get(name, "") != ""
+            ],
         }
     return context
 
