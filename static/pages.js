@@ -109,4 +109,14 @@
     watchCopyButtons();
   });
   document.addEventListener("htmx:load", function (event) { dropFailedAvatars(event.target); });
+
+  // The user table's filter form sends only the facets that are set, so its URLs stay short.
+  document.addEventListener("htmx:configRequest", function (event) {
+    const form = event.detail.elt;
+    if (!form.matches || !form.matches("form[data-drop-empty]")) return;
+    const data = event.detail.formData;
+    for (const [name, value] of Array.from(data.entries())) {
+      if (value === "") data.delete(name);
+    }
+  });
 })();

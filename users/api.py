@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
-from users import mfa, services
+from users import filters, mfa, services
 from users import schemas as s
 from users.access import roles as role_services
 from users.errors import ServiceError
@@ -314,11 +314,27 @@ def list_users(
     excludeRoleId: str | None = None,
     excludeOrganizationId: str | None = None,
     includePasswordHash: str | None = None,
+    status: str | None = None,
+    roleId: str | None = None,
+    organizationId: str | None = None,
+    hasMfa: str | None = None,
+    hasPassword: str | None = None,
+    socialIdentity: str | None = None,
+    createdFrom: str | None = None,
+    createdTo: str | None = None,
+    lastSignInFrom: str | None = None,
+    lastSignInTo: str | None = None,
+    neverSignedIn: str | None = None,
+    inactiveDays: str | None = None,
+    customData: str | None = None,
+    sort: str | None = None,
 ):
     """Users, newest first. `search` / `search.<field>` / `mode[.<field>]` / `joint` /
-    `isCaseSensitive` as Logto's grammar (spec §5.2); `search=%words%` is the console's search."""
+    `isCaseSensitive` as Logto's grammar (spec §5.2); `search=%words%` is the console's search.
+    Gatehouse extensions (docs/api.md): the console table's facets and sort (users.filters)."""
     page, page_size = _page_params(page, page_size)
     query = _parse_search(request, USER_SEARCH_FIELDS)
+    facets = _facet_params(request)
     if excludeRoleId and excludeOrganizationId:
         raise ApiError(
             400, "request.invalid_input", "Use excludeRoleId or excludeOrganizationId, not both."
@@ -328,8 +344,16 @@ def list_users(
         queryset = User.objects.exclude(role_assignments__role_id=excludeRoleId)
     elif excludeOrganizationId:
         queryset = User.objects.exclude(memberships__organization_id=excludeOrganizationId)
+    filtered = filters.facet_queryset(facets, queryset)
     try:
-        result = api_search_users(query, page=page, page_size=page_size, queryset=queryset)
+        result = api_search_users(
+            query,
+            page=page,
+            page_size=page_size,
+            queryset=filtered,
+            order=filters.ordering(facets["sort"]),
+            cap_total=filtered is not queryset,
+        )
     except InvalidSearch as error:
         raise ApiError(400, "request.invalid_input", str(error)) from None
     identities = {}
@@ -343,6 +367,62 @@ def list_users(
         user_json(u, identities=identities.get(u.pk, []), include_hash=include_hash)
         for u in result.users
     ]
+
+
+# Gatehouse's facets on GET /api/users: API name -> users.filters parameter (booleans as
+# true/false, the console's yes/no), and the API's names for the sort keys.
+_FACET_PARAMS = {
+    "status": "status",
+    "roleId": "role",
+    "organizationId": "organization",
+    "hasMfa": "mfa",
+    "hasPassword": "password",
+    "socialIdentity": "social",
+    "createdFrom": "created_from",
+    "createdTo": "created_to",
+    "lastSignInFrom": "signed_in_from",
+    "lastSignInTo": "signed_in_to",
+    "neverSignedIn": "never_signed_in",
+    "inactiveDays": "inactive_days",
+    "customData": "data",
+    "sort": "sort",
+}
+_YES_NO = {"true": "yes", "false": "no"}
+_BOOLEAN_FACETS = {"hasMfa": _YES_NO, "hasPassword": _YES_NO, "neverSignedIn": {"true": "yes"}}
+_API_SORTS = {
+    "name": "name",
+    "primaryEmail": "email",
+    "createdAt": "created",
+    "lastSignInAt": "last_sign_in",
+}
+
+
+def _facet_params(request) -> dict:
+    """The facets and sort of the query, cleaned by users.filters; 400 guard.invalid_input
+    naming the API parameters that are wrong."""
+    params = {}
+    for api_name, name in _FACET_PARAMS.items():
+        value = request.GET.get(api_name)
+        if value is None or value == "":
+            continue
+        if api_name in _BOOLEAN_FACETS:
+            value = _BOOLEAN_FACETS[api_name].get(value.strip().lower(), value)
+        elif api_name == "sort":
+            key = value.removeprefix("-")
+            value = value[: len(value) - len(key)] + _API_SORTS[key] if key in _API_SORTS else "?"
+        params[name] = value
+    form = filters.UserFilterForm(params)
+    if form.is_valid():
+        return form.cleaned_data
+    api_names = {name: api_name for api_name, name in _FACET_PARAMS.items()}
+    issues = {
+        api_names.get(field, field): [str(message) for message in messages]
+        for field, messages in form.errors.items()
+    }
+    details = "\n".join(f'Error in key path "{k}": {" ".join(v)}' for k, v in issues.items())
+    raise ApiError(
+        400, "guard.invalid_input", "The request is invalid.", data=issues, details=details
+    )
 
 
 @router.post("", response={200: s.User, **errors(413, 422)}, exclude_unset=True)

@@ -9,6 +9,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from users import profile_rules
+from users.filters import UserFilterForm
 from users.search import DEFAULT_PAGE_SIZE, PAGE_SIZES
 
 
@@ -57,6 +58,11 @@ class UserSearchForm(forms.Form):
 
     def clean_page(self):
         return self.cleaned_data.get("page") or 1
+
+
+class UserTableForm(UserFilterForm, UserSearchForm):
+    """The user table's GET parameters: keywords, page, and the facets and sort of
+    users.filters (the same parameters `matching_users` reads)."""
 
 
 class AddUserForm(forms.Form):

@@ -122,10 +122,15 @@ def search_users(
     page_size: int = DEFAULT_PAGE_SIZE,
     queryset: QuerySet | None = None,
     clamp_page: bool = True,
+    order: list | None = None,
+    cap_total: bool = False,
 ) -> UserPage:
     """One page of users, newest first, matching every term of `search`.
 
     `clamp_page=False` (the API): a page past the end is empty instead of the last page.
+    `order`: ORDER BY expressions instead of newest first (users.filters.ordering: a unique
+    tie-break last). `cap_total`: a filtered `queryset` without keywords is counted up to
+    COUNT_CAP too (facets), not exactly.
     """
     terms = parse_terms(search)
     base = queryset if queryset is not None else User.objects.all()
@@ -134,7 +139,7 @@ def search_users(
 
     newest_ids = None  # every match's id, newest first, when the count found them all
     if not terms:
-        total, kind = _table_total(base, filtered=queryset is not None)
+        total, kind = _table_total(base, filtered=queryset is not None, capped=cap_total)
         matching = base
         ordered = matching.order_by("-created_at", "-id")
     else:
@@ -162,7 +167,11 @@ def search_users(
             page = min(page, last_page)
     offset = (page - 1) * page_size
     window = slice(offset, offset + page_size + 1)
-    if newest_ids is not None:
+    if order is not None:
+        # A chosen sort: the database orders the matches (the few found, or all of them).
+        sorted_rows = base.filter(pk__in=newest_ids) if newest_ids is not None else matching
+        rows = list(sorted_rows.order_by(*order)[window])
+    elif newest_ids is not None:
         # The count already found every match (PostgreSQL, few hits): fetch this page's rows.
         ids = newest_ids[window]
         by_id = {user.pk: user for user in base.filter(pk__in=ids).order_by()}
@@ -172,7 +181,7 @@ def search_users(
         # index-only scan), then fetch just this page's rows: ~10x cheaper at page 500.
         ids = ordered.values("pk")[window]
         rows = list(base.filter(pk__in=ids).order_by("-created_at", "-id"))
-    elif kind == Total.AT_LEAST:
+    elif kind == Total.AT_LEAST and terms:
         # Walk the newest-first index, never scan and sort every match: the planner has no
         # statistics for the hidden column and guesses a long term rare (then sorting wins).
         with _planner_without("seqscan", "sort"):
@@ -281,7 +290,10 @@ def _unindexed(name):
     return Func(F(name), template="+%(expressions)s", output_field=DateTimeField())
 
 
-def _table_total(queryset, *, filtered: bool) -> tuple[int, str]:
+def _table_total(queryset, *, filtered: bool, capped: bool = False) -> tuple[int, str]:
+    if filtered and capped:
+        found = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+        return (COUNT_CAP, Total.AT_LEAST) if found > COUNT_CAP else (found, Total.EXACT)
     if not filtered and connection.vendor == "postgresql":
         estimate = _planner_estimate(User._meta.db_table)
         if estimate >= EXACT_TOTAL_LIMIT:
@@ -625,7 +637,13 @@ def field_condition(query: FieldQuery, *, skip_general: bool = False) -> Q:
 
 
 def api_search_users(
-    query: FieldQuery, *, page: int, page_size: int, queryset: QuerySet | None = None
+    query: FieldQuery,
+    *,
+    page: int,
+    page_size: int,
+    queryset: QuerySet | None = None,
+    order: list | None = None,
+    cap_total: bool = False,
 ) -> UserPage:
     """The Management API's GET /api/users: the console's keyword search for `%words%`, the
     per-field conditions for the rest; evaluated under a statement timeout on PostgreSQL."""
@@ -636,7 +654,13 @@ def api_search_users(
         if queryset is not None or others:
             queryset = (queryset if queryset is not None else User.objects.all()).filter(condition)
         run = lambda: search_users(  # noqa: E731
-            keyword, page=page, page_size=page_size, queryset=queryset, clamp_page=False
+            keyword,
+            page=page,
+            page_size=page_size,
+            queryset=queryset,
+            clamp_page=False,
+            order=order,
+            cap_total=cap_total,
         )
         if not others:
             return run()  # the console's own query: its cost is bounded by design, no timeout
@@ -645,7 +669,13 @@ def api_search_users(
         if query.groups:
             base = base.filter(field_condition(query))
         run = lambda: search_users(  # noqa: E731
-            "", page=page, page_size=page_size, queryset=base, clamp_page=False
+            "",
+            page=page,
+            page_size=page_size,
+            queryset=base,
+            clamp_page=False,
+            order=order,
+            cap_total=cap_total and not query.groups,
         )
     return bounded(run)
 

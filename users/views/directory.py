@@ -11,9 +11,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from audit.recorder import Origin
 from console.dialogs import is_fragment
-from users import search, services
-from users.forms import AddUserForm, UserSearchForm
-from users.models import User
+from users import filters, search, services
+from users.forms import AddUserForm, UserTableForm
+from users.models import Organization, Role, User
 from users.views.refusals import refusal_status
 
 
@@ -28,20 +28,100 @@ def get_user_or_404(user_id: str) -> User:
 @permission_required("users.view_user", raise_exception=True)
 @vary_on_headers("HX-Request")
 def user_list(request):
-    form = UserSearchForm(request.GET)
-    if not form.is_valid():
-        context = {"form": form, "result": None}
-        return render(request, "users/user_list.html", context, status=HTTPStatus.BAD_REQUEST)
-    result = search.search_users(
-        form.cleaned_data["search"],
-        page=form.cleaned_data["page"],
-        page_size=form.cleaned_data["page_size"],
-    )
-    context = {"form": form, "result": result}
+    form = UserTableForm(request.GET)
     template = "users/user_list.html"
     if is_fragment(request, "user-table"):
         template += "#user-table"
+    if not form.is_valid():
+        context = {"form": form, "result": None, **_filter_context(request, form, template)}
+        return render(request, template, context, status=HTTPStatus.BAD_REQUEST)
+    cleaned = form.cleaned_data
+    result = search.search_users(
+        cleaned["search"],
+        page=cleaned["page"],
+        page_size=cleaned["page_size"],
+        queryset=filters.facet_queryset(cleaned),
+        order=filters.ordering(cleaned["sort"]),
+        cap_total=True,
+    )
+    context = {"form": form, "result": result, **_filter_context(request, form, template)}
     return render(request, template, context)
+
+
+# The column headers that sort, and the direction a first click asks for.
+_SORTABLE_COLUMNS = {"name": "name", "last_sign_in": "-last_sign_in"}
+
+
+def _filter_context(request, form, template) -> dict:
+    """Chips for the active facets (each a link without it), the "Clear filters" link, and the
+    sortable headers' links and aria-sort."""
+
+    def link(**changes):
+        params = request.GET.copy()
+        params.pop("page", None)
+        for key, value in changes.items():
+            params.pop(key, None)
+            if value:
+                params[key] = value
+        query = params.urlencode()
+        return "?" + query if query else "?"
+
+    cleaned = getattr(form, "cleaned_data", {})
+    chips = []
+    for name in form.FACETS:
+        raw = request.GET.get(name, "")
+        if raw:
+            label = form.fields[name].label or name.capitalize()
+            bad = name in form.errors
+            if not bad and name in _NAMED:
+                named = _NAMED[name].objects.filter(pk=raw).values_list("name", flat=True)
+                raw = named.first() or raw
+            chips.append({"label": label, "value": raw, "url": link(**{name: None}), "bad": bad})
+    clear = link(**dict.fromkeys(form.FACETS))
+    sort = "" if "sort" in form.errors else cleaned.get("sort") or ""
+    headers = {}
+    for column, first in _SORTABLE_COLUMNS.items():
+        if sort.lstrip("-") == column:
+            aria = "descending" if sort.startswith("-") else "ascending"
+            wanted = column if sort.startswith("-") else "-" + column
+        else:
+            aria, wanted = "", first
+        headers[column] = {"aria": aria, "url": link(sort=wanted)}
+    context = {"chips": chips, "clear_filters": clear, "sort_headers": headers}
+    if "#" not in template:  # the filter bar is outside the table's fragment
+        context |= {
+            "facet_open": bool(chips) or "sort" in form.errors,
+            "facet_roles": _choices(Role.objects.filter(type=Role.Type.USER)),
+            "facet_organizations": _choices(Organization.objects.all()),
+            "sorts": _SORT_LABELS,
+            # The search form carries the active facets and sort as hidden fields.
+            "active_params": [
+                (name, request.GET[name])
+                for name in (*form.FACETS, "sort")
+                if request.GET.get(name, "") != ""
+            ],
+        }
+    return context
+
+
+_NAMED = {"role": Role, "organization": Organization}
+_SORT_LABELS = [
+    ("", "Newest first"),
+    ("created", "Oldest first"),
+    ("name", "Name A–Z"),
+    ("-name", "Name Z–A"),
+    ("email", "Email A–Z"),
+    ("-email", "Email Z–A"),
+    ("-last_sign_in", "Latest sign-in, newest first"),
+    ("last_sign_in", "Latest sign-in, oldest first"),
+]
+FACET_CHOICES_MAX = 200  # more roles or organizations than this: type the id instead
+
+
+def _choices(queryset) -> list | None:
+    """(id, name) for a facet's <select>; None when there are too many (a text field then)."""
+    rows = list(queryset.order_by("name", "id").values_list("id", "name")[: FACET_CHOICES_MAX + 1])
+    return None if len(rows) > FACET_CHOICES_MAX else rows
 
 
 @never_cache
