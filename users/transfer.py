@@ -27,9 +27,9 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import is_password_usable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -172,40 +172,41 @@ def record_export(queryset, *, origin: Origin, fmt: str, columns: list[str], fil
 
 def export_rows(queryset, columns: list[str], *, chunk_size: int = 2000) -> Iterator[dict]:
     """Each user as {column: value} (Python values: str, bool, dict, list, datetime, None), in id
-    order, `chunk_size` rows from the database at a time."""
-    queryset = queryset.order_by("pk")
-    if "roles" in columns:
-        queryset = queryset.prefetch_related(
-            Prefetch(
-                "role_assignments",
-                queryset=UserRole.objects.select_related("role").only("user_id", "role__name"),
-            )
+    order, `chunk_size` rows from the database at a time (plain values, not model instances: a
+    tenth of the CPU), with each chunk's role and organization names in one query each."""
+    fields = {c for c in columns if c not in DERIVED_COLUMNS} | {"id"}
+    if {"has_password", *PASSWORD_COLUMNS} & set(columns):
+        fields.add("password")
+    rows = queryset.order_by("pk").values(*fields).iterator(chunk_size=chunk_size)
+    for chunk in _batches(rows, chunk_size):
+        ids = [row["id"] for row in chunk]
+        roles = _names_by_user(UserRole, "role__name", ids) if "roles" in columns else {}
+        orgs = (
+            _names_by_user(Membership, "organization__name", ids)
+            if "organizations" in columns
+            else {}
         )
-    if "organizations" in columns:
-        queryset = queryset.prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.select_related("organization").only(
-                    "user_id", "organization__name"
-                ),
-            )
-        )
-    for user in queryset.iterator(chunk_size=chunk_size):
-        yield {column: _value(user, column) for column in columns}
+        for row in chunk:
+            password = row.get("password") or ""
+            digest = exported_digest(password) if PASSWORD_COLUMNS[0] in columns else (None, None)
+            derived = {
+                "roles": roles.get(row["id"], []),
+                "organizations": orgs.get(row["id"], []),
+                "has_password": bool(password) and is_password_usable(password),
+                "password_digest": digest[0],
+                "password_algorithm": digest[1],
+            }
+            yield {c: derived[c] if c in DERIVED_COLUMNS else row[c] for c in columns}
 
 
-def _value(user: User, column: str):
-    if column == "roles":
-        return sorted(a.role.name for a in user.role_assignments.all())
-    if column == "organizations":
-        return sorted(m.organization.name for m in user.memberships.all())
-    if column == "has_password":
-        return user.has_usable_password()
-    if column == "password_digest":
-        return exported_digest(user.password)[0]
-    if column == "password_algorithm":
-        return exported_digest(user.password)[1]
-    return getattr(user, column)
+DERIVED_COLUMNS = {"roles", "organizations", "has_password", *PASSWORD_COLUMNS}
+
+
+def _names_by_user(model, name_field: str, ids: list[str]) -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {}
+    for user_id, name in model.objects.filter(user_id__in=ids).values_list("user_id", name_field):
+        names.setdefault(user_id, []).append(name)
+    return {user_id: sorted(found) for user_id, found in names.items()}
 
 
 def _text(value) -> str:
