@@ -174,8 +174,8 @@ def record_export(queryset, *, origin: Origin, fmt: str, columns: list[str], fil
 
 def export_rows(queryset, columns: list[str], *, chunk_size: int = 2000) -> Iterator[dict]:
     """Each user as {column: value} (Python values: str, bool, dict, list, datetime, None), in id
-    order, `chunk_size` rows from the database at a time (plain values, not model instances: a
-    tenth of the CPU), with each chunk's role and organization names in one query each."""
+    order, `chunk_size` rows from the database at a time (plain values, not model instances: half
+    the CPU), with each chunk's role and organization names in one query each."""
     fields = {c for c in columns if c not in DERIVED_COLUMNS} | {"id"}
     if {"has_password", *PASSWORD_COLUMNS} & set(columns):
         fields.add("password")
@@ -246,8 +246,11 @@ def jsonl_lines(rows: Iterable[dict], columns: list[str]) -> Iterator[str]:
 
 
 def export_lines(queryset, columns: list[str], fmt: str, *, chunk_size: int = 2000):
+    """The file's text in pieces of up to 500 rows (one write to the client each, not one a row)."""
     rows = export_rows(queryset, columns, chunk_size=chunk_size)
-    return csv_lines(rows, columns) if fmt == CSV else jsonl_lines(rows, columns)
+    lines = csv_lines(rows, columns) if fmt == CSV else jsonl_lines(rows, columns)
+    for piece in _batches(lines, 500):
+        yield "".join(piece)
 
 
 # --- Import: reading ---------------------------------------------------------------------------------
