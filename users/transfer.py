@@ -779,14 +779,17 @@ def run_import(
         return report
     report.ran = True
     names = Names()
+    # The second reading cleans each row again (a role deleted since the check, a file changed on
+    # disk): a row that fails now is reported as failed, never dropped in silence.
+    late = ImportReport()
+    checked_bad = set(report.bad_lines)
     with open_file() as binary:
-        rows = (
-            row for row in _clean_rows(binary, fmt, names, None) if row.line not in report.bad_lines
-        )
+        rows = (row for row in _clean_rows(binary, fmt, names, late) if row.line not in checked_bad)
         for batch in _batches(rows, batch_size):
             _write_batch(batch, report, origin=origin, on_existing=on_existing)
             if progress:
                 progress(len(batch), report.valid)
+    report.add_errors([e for e in late.errors if e.line not in checked_bad])
     record(
         "User.Import",
         origin=origin,

@@ -176,3 +176,19 @@ def test_the_audit_rows_of_an_import_hold_no_digest():
         texts = log_texts(log)
         assert not leaks(texts)
         assert not any(digest in t or "c2FsdHNhbHRzYWx0" in t for t in texts)
+
+
+def test_a_role_deleted_between_the_check_and_the_write_fails_its_row_visibly(monkeypatch):
+    role = RoleFactory(name="Fleeting")
+    original = transfer.check_import
+
+    def check_then_the_role_goes(*args, **kwargs):
+        report = original(*args, **kwargs)
+        role.delete()
+        return report
+
+    monkeypatch.setattr(transfer, "check_import", check_then_the_role_goes)
+    report = run("username,roles\nann,Fleeting\nbob,\n")
+    assert report.created == 1 and report.rows_failed == 1
+    assert [e.line for e in report.errors] == [2]
+    assert Log.objects.get(key="System.User.Import").payload["failed"] == 1
