@@ -306,6 +306,7 @@ def _column_name(name: str) -> str:
 
 
 def _csv_rows(lines, bad_lines):
+    # The csv module's limit is per process; nothing else here reads CSV (the default is 128 KiB).
     csv.field_size_limit(MAX_FIELD)
     reader = csv.reader(lines, strict=True)
     try:
