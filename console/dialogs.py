@@ -58,6 +58,7 @@ class Dialog:
     danger: bool = False
     consequences: tuple[str, ...] = ()
     blocked: str = ""  # why the act cannot be done: no submit button, a 409 on POST
+    download: bool = False  # the answer is a file: a plain POST, not swapped in by htmx
 
 
 def render_dialog(request, dialog, *, form=None, error="", status=HTTPStatus.OK, **context):

@@ -303,6 +303,12 @@ TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT > 0 else None
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# Import in the console (users/views/transfer.py): the largest upload, and the most rows it imports
+# in the request (5,000: ~11 s on a loaded 2-core machine, under gunicorn's 30 s timeout); bigger
+# files are for `manage.py import_users FILE`.
+IMPORT_MAX_UPLOAD_BYTES = _env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+IMPORT_MAX_CONSOLE_ROWS = _env_int("IMPORT_MAX_CONSOLE_ROWS", 5_000)
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from users.views import access, details, directory, logs, sessions, tokens, user_actions
+from users.views import access, details, directory, logs, sessions, tokens, transfer, user_actions
 
 app_name = "users"
 urlpatterns = [
     path("users", directory.user_list, name="list"),
     path("users/new", directory.user_new, name="new"),
+    path("users/export", transfer.user_export, name="export"),
+    path("users/import", transfer.user_import, name="import"),
     path("users/<id:user_id>", details.user_detail, name="detail"),
     path("users/<id:user_id>/identifiers", details.user_identifiers, name="identifiers"),
     path("users/<id:user_id>/profile", details.user_profile, name="profile"),

@@ -74,6 +74,8 @@ WRITE_ROUTES = {
     "members:grant",
     "members:role",
     "members:remove",
+    "users:export",  # a bulk copy of personal data, audited: for those who may change users
+    "users:import",
 }
 NOT_FOR_VIEWERS = {"members:list"}  # 403 for every non-admin: tests/console/test_members_access.py
 NOT_PAGES = {"home", "health", "readiness", "console:sign-in", "console:sign-out"}
