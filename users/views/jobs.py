@@ -78,10 +78,10 @@ def bulk_action(request):
     users = form.users()
     count = users.count()
     typed = needs_typed_count(action, count)
-    if "confirmation" in form.fields:
-        form.fields["confirmation"].label = f"Type {count} to confirm"
-        if not typed:
-            del form.fields["confirmation"]
+    if typed:
+        form["confirmation"].label = f"Type {count} to confirm"
+    else:
+        del form.fields["confirmation"]
     dialog = _dialog(action, count, form.cleaned_data["query"])
     context = {
         "form": form,
