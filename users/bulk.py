@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
-from django.tasks import TaskResultStatus, default_task_backend, task
+from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus, task, task_backends
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
 
@@ -279,32 +279,55 @@ def _finish(job: BulkJob, state: str, error: str = "") -> BulkJob:
 # --- After a crash -----------------------------------------------------------------------
 
 
-def recover_interrupted_jobs(*, stale_after: int | None = None) -> list[str]:
-    """Queue again every active job whose worker is gone: no batch for `stale_after` seconds and
-    no task of it waiting in the queue. Their items still pending are what remains; what was
-    reported stays reported. Returns the job ids."""
+def recover_interrupted_jobs(*, stale_after: int | None = None, worker_id: str = "") -> list[str]:
+    """Queue again every active job whose worker is gone, and return their ids.
+
+    A worker is gone when the job's task was claimed by `worker_id` (the worker starting now
+    under the same stable id: its previous life died mid-task), or when no batch was saved for
+    `stale_after` seconds and no task of the job waits in the queue. The items still pending are
+    what remains; what was reported stays reported."""
     if stale_after is None:
         stale_after = settings.BULK_JOB_STALE_SECONDS
     cutoff = timezone.now() - timedelta(seconds=stale_after)
     recovered = []
-    stale = BulkJob.objects.filter(state__in=BulkJob.ACTIVE_STATES, heartbeat_at__lte=cutoff)
-    for job in stale:
-        if _task_waiting(job.task_id):
-            continue
+    for job in BulkJob.objects.filter(state__in=BulkJob.ACTIVE_STATES).order_by("created_at"):
+        result = _task_result(job.task_id)
+        mine = bool(
+            worker_id
+            and result is not None
+            and result.status == TaskResultStatus.RUNNING
+            and result.worker_ids
+            and result.worker_ids[-1] == worker_id
+        )
+        if result is not None and result.status == TaskResultStatus.READY:
+            continue  # a worker will pick it up
+        if not mine and job.heartbeat_at and job.heartbeat_at > cutoff:
+            continue  # its worker is probably alive
         updated = BulkJob.objects.filter(pk=job.pk, heartbeat_at=job.heartbeat_at).update(
             heartbeat_at=timezone.now()
         )
         if updated:  # another worker starting at the same moment did not take it first
+            _mark_abandoned(job.task_id)
             enqueue(job.pk)
             recovered.append(job.pk)
     return recovered
 
 
-def _task_waiting(task_id: str) -> bool:
+def _task_result(task_id: str):
     if not task_id:
-        return False
+        return None
     try:
-        result = default_task_backend.get_result(task_id)
+        return task_backends[DEFAULT_TASK_BACKEND_ALIAS].get_result(task_id)
     except (TaskResultDoesNotExist, NotImplementedError):
-        return False
-    return result.status == TaskResultStatus.READY
+        return None
+
+
+def _mark_abandoned(task_id: str) -> None:
+    """The dead worker's task row would stay "running" for ever in django-tasks-db's table."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if task_id and isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+        DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED, finished_at=timezone.now()
+        )

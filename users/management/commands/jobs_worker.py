@@ -1,0 +1,32 @@
+"""`manage.py jobs_worker`: django-tasks-db's `db_worker` (same options) that first queues again
+the bulk jobs a dead worker left running (users.bulk.recover_interrupted_jobs).
+
+Give each worker a stable `--worker-id` (one per host and slot): restarted under the same id, it
+resumes at once the job its previous life was running; other workers' jobs are resumed once
+they have saved no batch for `--stale-after` seconds."""
+
+from django_tasks_db.management.commands import db_worker
+
+from users import bulk
+
+
+class Command(db_worker.Command):
+    help = "Run the background worker, after resuming bulk jobs a crashed worker left behind."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--stale-after",
+            type=int,
+            default=None,
+            help="Seconds without a batch after which a running job's worker is taken for dead "
+            "(default: settings.BULK_JOB_STALE_SECONDS).",
+        )
+
+    def handle(self, *args, stale_after=None, **options):
+        recovered = bulk.recover_interrupted_jobs(
+            stale_after=stale_after, worker_id=options["worker_id"]
+        )
+        if recovered and options.get("verbosity", 1):
+            self.stdout.write(f"Resumed {len(recovered)} interrupted bulk job(s).")
+        return super().handle(*args, **options)
