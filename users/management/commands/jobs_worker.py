@@ -22,11 +22,18 @@ class Command(db_worker.Command):
             help="Seconds without a batch after which a running job's worker is taken for dead "
             "(default: settings.BULK_JOB_STALE_SECONDS).",
         )
+        parser.add_argument(
+            "--recover-only",
+            action="store_true",
+            help="Resume interrupted bulk jobs and exit (with a broker backend's own workers).",
+        )
 
-    def handle(self, *args, stale_after=None, **options):
+    def handle(self, *args, stale_after=None, recover_only=False, **options):
         recovered = bulk.recover_interrupted_jobs(
             stale_after=stale_after, worker_id=options["worker_id"]
         )
         if recovered and options.get("verbosity", 1):
             self.stdout.write(f"Resumed {len(recovered)} interrupted bulk job(s).")
+        if recover_only:
+            return None
         return super().handle(*args, **options)
