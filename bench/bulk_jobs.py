@@ -21,6 +21,9 @@ def main():
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
     os.environ.setdefault("GATEHOUSE_LOCAL", "true")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("SECURE_SSL", "false")
+    os.environ.setdefault("DEBUG", "true")  # pages link plain static names: no collectstatic
     import django
 
     django.setup()
@@ -63,8 +66,10 @@ def main():
         client.force_login(admin)
         while not stop.is_set():
             t = time.perf_counter()
-            client.get("/console/users")
+            response = client.get("/console/users")
+            assert response.status_code == 200, response.status_code
             page_times.append((time.perf_counter() - t) * 1000)
+            time.sleep(0.25)  # an admin clicking around, not a load test
         connection.close()
 
     browser = threading.Thread(target=browse)

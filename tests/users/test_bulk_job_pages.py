@@ -73,3 +73,15 @@ def test_the_jobs_list_shows_each_job_with_its_progress(client):
 
 def test_an_unknown_job_is_a_404(admin_client):
     assert admin_client.get("/console/jobs/nosuchjob").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_page_says_whether_the_job_took_ticked_users_or_all_matching(admin_client, admin_user):
+    ticked = start(admin_user, UserFactory.create_batch(1))
+    body = admin_client.get(f"/console/jobs/{ticked.pk}").content.decode()
+    assert "selected on the table" in body and "all matching" not in body
+    admin_client.post(
+        "/console/users/bulk", {"action": "suspend", "all": "on", "query": "search=user"}
+    )
+    matching = BulkJob.objects.exclude(pk=ticked.pk).get()
+    body = admin_client.get(f"/console/jobs/{matching.pk}").content.decode()
+    assert "all matching “search=user”" in body

@@ -74,6 +74,10 @@ class BulkJob(models.Model):
         return int(100 * self.reported / self.total) if self.total else 100
 
     @property
+    def selects_all_matching(self) -> bool:
+        return "query" in self.selection
+
+    @property
     def is_active(self) -> bool:
         return self.state in self.ACTIVE_STATES
 

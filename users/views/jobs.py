@@ -5,6 +5,7 @@ start the job, after the typed count for deletes and big selections); `job_detai
 page, whose progress fragment htmx polls every second while the job runs.
 """
 
+from dataclasses import replace
 from http import HTTPStatus
 
 from django.contrib.auth.decorators import permission_required
@@ -49,16 +50,18 @@ def _users_label(count: int) -> str:
     return f"{intcomma(count)} user{'' if count == 1 else 's'}"
 
 
-def _dialog(action, count, query=""):
-    verb = VERBS.get(action, "Act on")
+def _dialog(action, count=None, query=""):
+    """The bulk dialog; without a count (the form did not parse) a plain "Bulk action"."""
+    verb = VERBS.get(action)
     back = reverse("users:list") + (f"?{query}" if query else "")
+    label = f"{verb} {_users_label(count)}" if verb and count is not None else "Bulk action"
     return Dialog(
         ACTION,
-        title=f"{verb} {_users_label(count)}" if action in VERBS else "Bulk action",
+        title=label,
         text="It runs in the background in batches; you can follow it and cancel it on its page.",
         url=reverse("jobs:bulk"),
         cancel=back,
-        submit=f"{verb} {_users_label(count)}" if action in VERBS else "Start",
+        submit=label if verb and count is not None else "Continue",
         danger=action in DANGER,
     )
 
@@ -119,7 +122,7 @@ def _with_sample(dialog, sample, count):
     intro = f"{_users_label(count)} selected."
     if count > len(sample) and sample:
         intro += f" The first {len(sample)}:"
-    return Dialog(**{**dialog.__dict__, "intro": intro, "consequences": tuple(sample)})
+    return replace(dialog, intro=intro, consequences=tuple(sample))
 
 
 def _name(user: User) -> str:
