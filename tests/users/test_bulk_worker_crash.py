@@ -32,7 +32,7 @@ def database_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-def worker(*args, **kwargs):
+def worker(*args, worker_id="crash-test", **kwargs):
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -41,7 +41,7 @@ def worker(*args, **kwargs):
         "DEBUG": "false",
     }
     command = [sys.executable, "manage.py", "jobs_worker", "--no-reload", "--no-startup-delay"]
-    command += ["--interval", "0.1", "--worker-id", "crash-test", *args]
+    command += ["--interval", "0.1", "--worker-id", worker_id, *args]
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kwargs
     )
@@ -56,9 +56,7 @@ def wait_for(condition, timeout=90):
     return False
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_job_is_resumed_by_the_next_worker_without_a_gap_or_a_repeat():
-    admin = SuperuserFactory()
+def queued_job(admin):
     User.objects.bulk_create(
         [User(username=f"crash_{i}", primary_email=f"crash{i}@example.com") for i in range(USERS)]
     )
@@ -69,20 +67,36 @@ def test_a_worker_killed_mid_job_is_resumed_by_the_next_worker_without_a_gap_or_
         )
     job.refresh_from_db()
     assert job.task_id and job.total == USERS
+    return job, targets
 
-    first = worker()
+
+def kill_mid_job(process, job):
     try:
         started = wait_for(lambda: BulkJob.objects.get(pk=job.pk).done >= 2 * BATCH)
-        first.send_signal(signal.SIGKILL)  # no clean shutdown: a crash
-        first.wait(timeout=30)
+        process.send_signal(signal.SIGKILL)  # no clean shutdown: a crash
+        process.wait(timeout=30)
     finally:
-        if first.poll() is None:
-            first.kill()
-    assert started, first.stdout.read().decode()
-
+        if process.poll() is None:
+            process.kill()
+    assert started, process.stdout.read().decode()
     job.refresh_from_db()
     assert job.state == BulkJob.State.RUNNING
     assert 0 < job.done < USERS, "kill it mid-job (make USERS larger if the worker was faster)"
+
+
+def assert_finished_once_each(job, targets):
+    job.refresh_from_db()
+    assert (job.state, job.done, job.skipped, job.failed) == ("done", USERS, 0, 0)
+    assert job.attempts == 2
+    assert targets.filter(is_suspended=False).count() == 0
+    assert Log.objects.filter(key="Console.User.Suspend").count() == USERS
+    assert Log.objects.filter(key="Console.Users.BulkJob.Finish").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_job_is_resumed_by_the_next_worker_without_a_gap_or_a_repeat():
+    job, targets = queued_job(SuperuserFactory())
+    kill_mid_job(worker(), job)
     # Never half-reported: the counters, the report rows and the users agree.
     assert job.items.filter(outcome="done").count() == job.done
     assert targets.filter(is_suspended=True).count() == job.done
@@ -92,11 +106,21 @@ def test_a_worker_killed_mid_job_is_resumed_by_the_next_worker_without_a_gap_or_
     output = second.communicate(timeout=180)[0].decode()
     assert second.returncode == 0, output
     assert "Resumed 1 interrupted bulk job" in output
-
-    job.refresh_from_db()
-    assert (job.state, job.done, job.skipped, job.failed) == ("done", USERS, 0, 0)
-    assert job.attempts == 2
-    assert targets.filter(is_suspended=False).count() == 0
-    assert Log.objects.filter(key="Console.User.Suspend").count() == USERS
-    assert Log.objects.filter(key="Console.Users.BulkJob.Finish").count() == 1
+    assert_finished_once_each(job, targets)
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"FAILED", "SUCCESSFUL"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_worker_takes_over_the_job_of_a_worker_that_died_elsewhere():
+    job, targets = queued_job(SuperuserFactory())
+    first = worker()
+    assert wait_for(lambda: BulkJob.objects.get(pk=job.pk).done > 0)
+    other = worker("--stale-after", "3", "--recover-every", "0.5", worker_id="other-machine")
+    try:
+        kill_mid_job(first, job)
+        finished = wait_for(lambda: BulkJob.objects.get(pk=job.pk).state == "done", timeout=180)
+    finally:
+        other.send_signal(signal.SIGTERM)
+        output = other.communicate(timeout=60)[0].decode()
+    assert finished, output
+    assert_finished_once_each(job, targets)
