@@ -3,12 +3,13 @@
 `create_job` freezes the selection (explicit ids, or every user a table URL matches) into one
 `BulkJobItem` per user with a single INSERT ... SELECT, in the request's transaction, and queues
 `run_bulk_job` once it commits. `run_job` (the task's body) works through the pending items in
-batches: each batch is one transaction that locks the job row, applies the action to each user
+batches: each batch is one transaction that locks its items, applies the action to each user
 through the existing service verb (its guards, its lock and its one audit row), and saves the
 items' outcomes and the job's counters with it. So the report is never ahead of or behind the
 users: a worker killed mid-batch rolls the whole batch back, and the next worker goes on from the
-items still pending (`recover_interrupted_jobs`, run when a worker starts). Cancelling sets
-`cancelling`; the runner sees it between batches.
+items still pending (`recover_interrupted_jobs`, run by every worker when it starts and then
+periodically). Cancelling sets `cancelling` (never waiting for a batch: the job row is not held
+during one); the runner sees it between batches.
 """
 
 import logging
@@ -118,17 +119,21 @@ def run_job(job_id: str, *, batch_size: int | None = None) -> BulkJob:
     while True:
         try:
             with transaction.atomic():
-                job = BulkJob.objects.select_for_update().get(pk=job_id)
+                # The job row is not locked during a batch: Cancel (an UPDATE of it) must not
+                # wait for one. The batch locks its items instead, and adds to the counters.
+                job = BulkJob.objects.get(pk=job_id)
                 if job.state == State.CANCELLING:
                     return _finish(job, State.CANCELLED)
                 if not job.is_active:
                     return job
-                if not _run_batch(job, batch_size):
+                more = _run_batch(job, batch_size)
+                if more is None:
+                    return job  # another run of this job holds the rest; it will finish it
+                if not more:
                     return _finish(job, State.DONE)
         except JobStopped as stop:
             # The batch rolled back whole: its users are untouched and still pending.
             with transaction.atomic():
-                job = BulkJob.objects.select_for_update().get(pk=job_id)
                 return _finish(job, State.FAILED, str(stop))
 
 
@@ -157,12 +162,14 @@ def _target(job: BulkJob):
     return None
 
 
-def _run_batch(job: BulkJob, batch_size: int) -> bool:
+def _run_batch(job: BulkJob, batch_size: int) -> bool | None:
     """Apply the action to the next pending items and save their outcomes; False when none
-    were left. Runs inside the batch's transaction, with the job row locked."""
-    items = list(job.items.filter(outcome=Outcome.PENDING).order_by("id")[:batch_size])
+    were left, None when the rest is locked by another run of the job (PostgreSQL: a second
+    worker after a false alarm). Runs inside the batch's transaction, with its items locked."""
+    pending = job.items.filter(outcome=Outcome.PENDING).order_by("id")
+    items = list(pending.select_for_update(skip_locked=True)[:batch_size])
     if not items:
-        return False
+        return None if pending.exists() else False
     origin, target = _origin(job), _target(job)
     users = User.objects.in_bulk([item.user_id for item in items])
     counts = {Outcome.DONE: 0, Outcome.SKIPPED: 0, Outcome.FAILED: 0}
@@ -243,8 +250,10 @@ def _act(action, user: User, target, origin: Origin) -> tuple[str, str]:
 
 
 def _finish(job: BulkJob, state: str, error: str = "") -> BulkJob:
-    """End the job (inside the transaction that locked it) with its one audit row."""
-    job.refresh_from_db()
+    """End the job with its one audit row (call inside a transaction)."""
+    job = BulkJob.objects.select_for_update().get(pk=job.pk)
+    if not job.is_active:
+        return job  # another run ended it first: one audit row per job
     job.state = state
     job.error = error[:500]
     job.finished_at = timezone.now()
