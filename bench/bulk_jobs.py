@@ -18,6 +18,9 @@ def main():
     parser = argparse.ArgumentParser(prog="python -m bench.bulk_jobs")
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument(
+        "--freeze-only", action="store_true", help="time creating the job, do not run it"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
     os.environ.setdefault("GATEHOUSE_LOCAL", "true")
@@ -58,6 +61,10 @@ def main():
     with transaction.atomic():
         job = bulk.create_job(action="suspend", users=targets, origin=origin, selection={})
     created = time.perf_counter() - start
+    if args.freeze_only:
+        print(f"database: {connection.vendor}; create a job over {job.total:,}: {created:.2f} s")
+        job.delete()
+        return
 
     page_times, stop = [], threading.Event()
 
