@@ -141,6 +141,11 @@ def _origin(job: BulkJob) -> Origin:
     if job.actor_id is None:
         raise JobStopped("The admin who started this job no longer exists.")
     actor = User.objects.get(pk=job.actor_id)
+    needed = "users.delete_user" if job.action == Action.DELETE else "users.change_user"
+    # Checked again for every batch, as the views check it (a suspended admin is refused by
+    # the service's own re-check of the actor, with its message).
+    if actor.is_active and not actor.has_perm(needed):
+        raise JobStopped("The admin who started this job may no longer do this.")
     return Origin(
         channel="Console",
         actor=actor,

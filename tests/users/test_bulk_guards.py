@@ -59,3 +59,14 @@ def test_a_job_whose_admin_was_suspended_stops_with_nothing_half_done():
     assert "suspended or changed" in job.error
     assert job.reported == 0 and job.items.filter(outcome="pending").count() == 4
     assert not User.objects.filter(pk__in=[u.pk for u in users], is_suspended=True).exists()
+
+
+def test_a_job_whose_admin_lost_the_permission_stops_before_the_next_batch():
+    editor = EditorFactory()
+    users = UserFactory.create_batch(2)
+    job = start(editor, users)
+    editor.groups.clear()
+    job = run(job)
+    assert job.state == BulkJob.State.FAILED and "may no longer" in job.error
+    assert job.reported == 0
+    assert not User.objects.filter(pk__in=[u.pk for u in users], is_suspended=True).exists()
