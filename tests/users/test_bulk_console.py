@@ -130,7 +130,8 @@ def test_a_role_action_needs_a_role_when_it_starts(admin_client, htmx_dialog):
     ids=["nothing-selected", "unknown-action", "bad-id", "bad-filters"],
 )
 def test_nonsense_is_a_400_and_starts_nothing(admin_client, htmx_dialog, data):
-    assert admin_client.get(URL, data, headers=htmx_dialog).status_code == 400
+    response = admin_client.get(URL, data, headers=htmx_dialog)
+    assert response.status_code == 400 and "Bulk action" in response.content.decode()
     assert admin_client.post(URL, data, headers=htmx_dialog).status_code == 400
     assert not BulkJob.objects.exists()
 

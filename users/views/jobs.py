@@ -73,8 +73,8 @@ def bulk_action(request):
     final = request.method == "POST"
     form = BulkActionForm(request.POST if final else request.GET, final=final)
     if not form.is_valid():
-        action = form.data.get("action", "")
-        return render_dialog(request, _dialog(action, 0), form=form, status=HTTPStatus.BAD_REQUEST)
+        dialog = _dialog(form.data.get("action", ""))
+        return render_dialog(request, dialog, form=form, status=HTTPStatus.BAD_REQUEST)
     action = form.cleaned_data["action"]
     if not request.user.has_perm(_permission_for(action)):
         raise PermissionDenied
@@ -85,16 +85,11 @@ def bulk_action(request):
         form["confirmation"].label = f"Type {count} to confirm"
     else:
         del form.fields["confirmation"]
-    dialog = _dialog(action, count, form.cleaned_data["query"])
-    context = {
-        "form": form,
-        "sample": [_name(u) for u in users.order_by("pk")[:SAMPLE_SIZE]],
-        "count": count,
-    }
+    sample = [_name(u) for u in users.order_by("pk")[:SAMPLE_SIZE]]
+    dialog = _with_sample(_dialog(action, count, form.cleaned_data["query"]), sample, count)
+    context = {"form": form, "count": count}
     if not final:
-        dialog = _with_sample(dialog, context["sample"], count)
         return render_dialog(request, dialog, **context)
-    dialog = _with_sample(dialog, context["sample"], count)
     if count == 0:
         return render_dialog(
             request, dialog, error="No users match.", status=HTTPStatus.BAD_REQUEST, **context
