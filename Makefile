@@ -28,12 +28,15 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --no-input
 
+# The background worker (bulk jobs, docs/jobs.md) runs beside runserver and stops with it.
 run: migrate
 	DEBUG=true $(BIN)/python manage.py seed_demo --users 300 --if-empty
 	DEBUG=true $(BIN)/python manage.py ensure_admin
 	DEBUG=true $(BIN)/python manage.py generate_oidc_key --output oidc-key.pem --if-missing
 	DEBUG=true $(BIN)/python manage.py oidc_demo_client --register-only
-	DEBUG=true $(BIN)/python manage.py runserver $${HOST:-127.0.0.1}:$${PORT:-8000}
+	DEBUG=true $(BIN)/python manage.py jobs_worker --no-reload --worker-id "run-$$(hostname)" & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		DEBUG=true $(BIN)/python manage.py runserver $${HOST:-127.0.0.1}:$${PORT:-8000}
 
 # A tiny relying party on 127.0.0.1:8001 that signs in through `make run`'s Gatehouse.
 demo-client: install

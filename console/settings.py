@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "users",
     "audit",
     "signin",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -313,6 +314,14 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+
+# Background jobs (bulk actions; docs/jobs.md): Django's tasks, stored in this database and run by
+# `manage.py jobs_worker` (django-tasks-db's db_worker after recovering interrupted jobs). A broker
+# backend (django-tasks-rq with Redis) for many machines is a change of this setting only.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+BULK_JOB_BATCH_SIZE = _env_int("BULK_JOB_BATCH_SIZE", 500)
+# A running job whose last batch is older than this lost its worker: the next worker resumes it.
+BULK_JOB_STALE_SECONDS = _env_int("BULK_JOB_STALE_SECONDS", 300)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

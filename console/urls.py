@@ -14,6 +14,8 @@ console_patterns = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("console/", include(console_patterns)),
+    # Before users.urls: "users/bulk" would otherwise read as a user id.
+    path("console/", include("users.job_urls")),
     path("console/", include("users.urls")),
     path("console/", include("users.access.urls")),
     path("console/", include("audit.urls")),

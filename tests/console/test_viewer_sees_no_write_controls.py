@@ -22,8 +22,8 @@ from tests.access.factories import (
 )
 from tests.audit.factories import LogFactory
 from tests.factories import ApplicationFactory, EditorFactory, UserFactory
-from users import services
-from users.models import Identity, MfaFactor
+from users import bulk, services
+from users.models import Identity, MfaFactor, User
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,8 @@ WRITE_ROUTES = {
     "members:remove",
     "users:export",  # a bulk copy of personal data, audited: for those who may change users
     "users:import",
+    "jobs:bulk",
+    "jobs:cancel",
 }
 NOT_FOR_VIEWERS = {"members:list"}  # 403 for every non-admin: tests/console/test_members_access.py
 NOT_PAGES = {"home", "health", "readiness", "console:sign-in", "console:sign-out"}
@@ -104,6 +106,12 @@ def world(admin_user):
     )
     application = ApplicationFactory()
     log = LogFactory(user=subject)
+    job = bulk.create_job(
+        action="suspend",
+        users=User.objects.filter(pk=subject.pk),
+        origin=Origin("Console", actor=admin_user),
+        selection={"ids": [subject.pk]},
+    )
     return {
         "users:list": "/console/users",
         "users:detail": f"/console/users/{subject.pk}",
@@ -124,6 +132,8 @@ def world(admin_user):
         "access:application-detail": f"/console/applications/{application.pk}",
         "audit:list": "/console/audit-logs",
         "audit:detail": f"/console/audit-logs/{log.pk}",
+        "jobs:list": "/console/jobs",
+        "jobs:detail": f"/console/jobs/{job.pk}",
         "_token": token,
     }
 

@@ -137,8 +137,18 @@ class World:
             application=application,
             last_used_at=timezone.now(),
         )
+        from users import bulk
+        from users.models import User
+
+        job = bulk.create_job(
+            action="suspend",
+            users=User.objects.filter(pk=subject.pk),
+            origin=Origin("Console"),
+            selection={"ids": [subject.pk]},
+        )
         return cls(
             ids={
+                "job_id": job.pk,
                 "user_id": subject.pk,
                 "identity_id": identity.pk,
                 "factor_id": factor.pk,

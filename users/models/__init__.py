@@ -11,12 +11,15 @@ from users.models.access import (
 )
 from users.models.applications import Application, ApplicationRole
 from users.models.credentials import Identity, MfaFactor, PersonalAccessToken, SsoIdentity
+from users.models.jobs import BulkJob, BulkJobItem
 from users.models.sessions import UserSession
 from users.models.user import User, UserManager, build_search_text
 
 __all__ = [
     "ApiResource",
     "Application",
+    "BulkJob",
+    "BulkJobItem",
     "ApplicationRole",
     "Identity",
     "Membership",

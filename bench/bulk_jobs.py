@@ -1,0 +1,105 @@
+"""Bulk job speed: `python -m bench.bulk_jobs --users 10000` suspends that many users in one job.
+
+Into the database DATABASE_URL names (PostgreSQL is the one that counts). It migrates, adds N
+plain users (`bulk_job_<i>`, once; reactivated before each run), creates the job as the console
+does (one INSERT ... SELECT freezes the selection) and runs it in this process, which is what the
+worker's task does (users.bulk.run_job). Meanwhile a thread times the user table page through the
+Django test client, to see the console stay responsive. Prints the figures for docs/performance.md.
+"""
+
+import argparse
+import os
+import statistics
+import threading
+import time
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="python -m bench.bulk_jobs")
+    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument(
+        "--freeze-only", action="store_true", help="time creating the job, do not run it"
+    )
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
+    os.environ.setdefault("GATEHOUSE_LOCAL", "true")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("SECURE_SSL", "false")
+    os.environ.setdefault("DEBUG", "true")  # pages link plain static names: no collectstatic
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import Client
+
+    from audit.recorder import Origin
+    from users import bulk
+    from users.models import User
+
+    call_command("migrate", verbosity=0)
+    admin, _ = User.objects.get_or_create(
+        username="bench_bulk_admin",
+        defaults={"is_staff": True, "is_superuser": True, "primary_email": "bulk@bench.test"},
+    )
+    have = User.objects.filter(username__startswith="bulk_job_").count()
+    if have < args.users:
+        User.objects.bulk_create(
+            [
+                User(username=f"bulk_job_{i}", primary_email=f"bulk{i}@bench.test")
+                for i in range(have, args.users)
+            ],
+            batch_size=5000,
+        )
+    User.objects.filter(username__startswith="bulk_job_").update(is_suspended=False)
+    targets = User.objects.filter(username__startswith="bulk_job_")[: args.users]
+    targets = User.objects.filter(pk__in=list(targets.values_list("pk", flat=True)))
+    origin = Origin(channel="Console", actor=admin, actor_label="bench")
+
+    start = time.perf_counter()
+    with transaction.atomic():
+        job = bulk.create_job(action="suspend", users=targets, origin=origin, selection={})
+    created = time.perf_counter() - start
+    if args.freeze_only:
+        print(f"database: {connection.vendor}; create a job over {job.total:,}: {created:.2f} s")
+        job.delete()
+        return
+
+    page_times, stop = [], threading.Event()
+
+    def browse():
+        client = Client()
+        client.force_login(admin)
+        while not stop.is_set():
+            t = time.perf_counter()
+            response = client.get("/console/users")
+            assert response.status_code == 200, response.status_code
+            page_times.append((time.perf_counter() - t) * 1000)
+            time.sleep(0.25)  # an admin clicking around, not a load test
+        connection.close()
+
+    browser = threading.Thread(target=browse)
+    browser.start()
+    start = time.perf_counter()
+    job = bulk.run_job(job.pk, batch_size=args.batch)
+    ran = time.perf_counter() - start
+    stop.set()
+    browser.join()
+
+    print(f"database: {connection.vendor}; users: {job.total:,}; batch: {args.batch}")
+    print(f"state {job.state}: done {job.done:,}, skipped {job.skipped}, failed {job.failed}")
+    print(f"create (freeze the selection): {created:.2f} s")
+    print(f"run: {ran:.1f} s = {job.total / ran:,.0f} users/s")
+    print(f"projected 100,000: {100_000 / (job.total / ran):.0f} s")
+    if page_times:
+        page_times.sort()
+        p95 = page_times[int(len(page_times) * 0.95) - 1]
+        print(
+            f"user table meanwhile: {len(page_times)} requests, "
+            f"median {statistics.median(page_times):.0f} ms, p95 {p95:.0f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()

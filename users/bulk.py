@@ -1,0 +1,349 @@
+"""Bulk actions as background jobs (docs/jobs.md).
+
+`create_job` freezes the selection (explicit ids, or every user a table URL matches) into one
+`BulkJobItem` per user with a single INSERT ... SELECT, in the request's transaction, and queues
+`run_bulk_job` once it commits. `run_job` (the task's body) works through the pending items in
+batches: each batch is one transaction that locks its items, applies the action to each user
+through the existing service verb (its guards, its lock and its one audit row), and saves the
+items' outcomes and the job's counters with it. So the report is never ahead of or behind the
+users: a worker killed mid-batch rolls the whole batch back, and the next worker goes on from the
+items still pending (`recover_interrupted_jobs`, run by every worker when it starts and then
+periodically). Cancelling sets `cancelling` (never waiting for a batch: the job row is not held
+during one); the runner sees it between batches.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F
+from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus, task, task_backends
+from django.tasks.exceptions import TaskResultDoesNotExist
+from django.utils import timezone
+
+from audit.recorder import Origin, record
+from users import services
+from users.access import organizations as organization_services
+from users.access import roles as role_services
+from users.errors import ServiceError, StaleError
+from users.models import BulkJob, BulkJobItem, Membership, Organization, Role, User
+
+logger = logging.getLogger(__name__)
+
+Action = BulkJob.Action
+State = BulkJob.State
+Outcome = BulkJobItem.Outcome
+MAX_ATTEMPTS = 3
+ACTIONS_WITH_ROLE = {Action.ASSIGN_ROLE, Action.REMOVE_ROLE}
+ACTIONS_WITH_ORGANIZATION = {Action.ADD_ORGANIZATION, Action.REMOVE_ORGANIZATION}
+
+
+class JobStopped(Exception):
+    """The job cannot go on (its admin may no longer act, its role was deleted...)."""
+
+
+# --- Creating a job ----------------------------------------------------------------------
+
+
+def create_job(*, action, users, origin: Origin, selection: dict, parameters=None) -> BulkJob:
+    """A queued job over `users` (a queryset), its items written in one statement.
+
+    Call it inside a transaction (the view's): the caller may still refuse the job (a typed count
+    that no longer matches `job.total`) and roll it back.
+    """
+    now = timezone.now()
+    actor = origin.actor
+    job = BulkJob.objects.create(
+        action=action,
+        parameters=parameters or {},
+        selection=selection,
+        actor=actor,
+        actor_label=origin.actor_label,
+        ip=origin.ip,
+        user_agent=origin.user_agent,
+        created_at=now,
+        heartbeat_at=now,
+    )
+    sql, params = users.order_by().values(selected_id=F("pk")).query.sql_with_params()
+    items = BulkJobItem._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {items} (job_id, user_id, outcome, reason) "
+            f"SELECT %s, selected.selected_id, %s, '' FROM ({sql}) selected",
+            [job.pk, str(Outcome.PENDING), *params],
+        )
+        job.total = cursor.rowcount
+    job.save(update_fields=["total"])
+    transaction.on_commit(lambda: enqueue(job.pk))
+    return job
+
+
+def enqueue(job_id: str) -> None:
+    result = run_bulk_job.enqueue(job_id)
+    BulkJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
+
+
+def cancel_job(job: BulkJob) -> BulkJob:
+    """Ask the job to stop after its current batch (a queued job stops before its first)."""
+    BulkJob.objects.filter(pk=job.pk, state__in=[State.QUEUED, State.RUNNING]).update(
+        state=State.CANCELLING
+    )
+    job.refresh_from_db()
+    return job
+
+
+# --- Running a job -----------------------------------------------------------------------
+
+
+@task()
+def run_bulk_job(job_id: str) -> dict:
+    job = run_job(job_id)
+    return {"state": job.state, "done": job.done, "skipped": job.skipped, "failed": job.failed}
+
+
+def run_job(job_id: str, *, batch_size: int | None = None) -> BulkJob:
+    """Work through the job's pending items to the end (or a cancel); returns the job."""
+    batch_size = batch_size or settings.BULK_JOB_BATCH_SIZE
+    with transaction.atomic():
+        job = BulkJob.objects.select_for_update().get(pk=job_id)
+        if not job.is_active:
+            return job
+        if job.attempts >= MAX_ATTEMPTS:
+            return _finish(job, State.FAILED, "Stopped: it was interrupted too many times.")
+        job.attempts += 1
+        if job.state == State.QUEUED:
+            job.state = State.RUNNING
+        job.started_at = job.started_at or timezone.now()
+        job.heartbeat_at = timezone.now()
+        job.save(update_fields=["attempts", "state", "started_at", "heartbeat_at"])
+    while True:
+        try:
+            with transaction.atomic():
+                # The job row is not locked during a batch: Cancel (an UPDATE of it) must not
+                # wait for one. The batch locks its items instead, and adds to the counters.
+                job = BulkJob.objects.get(pk=job_id)
+                if job.state == State.CANCELLING:
+                    return _finish(job, State.CANCELLED)
+                if not job.is_active:
+                    return job
+                more = _run_batch(job, batch_size)
+                if more is None:
+                    return job  # another run of this job holds the rest; it will finish it
+                if not more:
+                    return _finish(job, State.DONE)
+        except JobStopped as stop:
+            # The batch rolled back whole: its users are untouched and still pending.
+            with transaction.atomic():
+                return _finish(job, State.FAILED, str(stop))
+
+
+def _origin(job: BulkJob) -> Origin:
+    if job.actor_id is None:
+        raise JobStopped("The admin who started this job no longer exists.")
+    actor = User.objects.get(pk=job.actor_id)
+    needed = "users.delete_user" if job.action == Action.DELETE else "users.change_user"
+    # Checked again for every batch, as the views check it (a suspended admin is refused by
+    # the service's own re-check of the actor, with its message).
+    if actor.is_active and not actor.has_perm(needed):
+        raise JobStopped("The admin who started this job may no longer do this.")
+    return Origin(
+        channel="Console",
+        actor=actor,
+        actor_label=job.actor_label,
+        ip=job.ip,
+        user_agent=job.user_agent,
+    )
+
+
+def _target(job: BulkJob):
+    """The role or organization the action is about, or None."""
+    try:
+        if job.action in ACTIONS_WITH_ROLE:
+            return Role.objects.get(pk=job.parameters.get("role"))
+        if job.action in ACTIONS_WITH_ORGANIZATION:
+            return Organization.objects.get(pk=job.parameters.get("organization"))
+    except (Role.DoesNotExist, Organization.DoesNotExist):
+        raise JobStopped("Its role or organization was deleted.") from None
+    return None
+
+
+def _run_batch(job: BulkJob, batch_size: int) -> bool | None:
+    """Apply the action to the next pending items and save their outcomes; False when none
+    were left, None when the rest is locked by another run of the job (PostgreSQL: a second
+    worker after a false alarm). Runs inside the batch's transaction, with its items locked."""
+    pending = job.items.filter(outcome=Outcome.PENDING).order_by("id")
+    items = list(pending.select_for_update(skip_locked=True)[:batch_size])
+    if not items:
+        return None if pending.exists() else False
+    origin, target = _origin(job), _target(job)
+    users = User.objects.in_bulk([item.user_id for item in items])
+    counts = {Outcome.DONE: 0, Outcome.SKIPPED: 0, Outcome.FAILED: 0}
+    done_ids, reported = [], []
+    for item in items:
+        user = users.get(item.user_id)
+        if user is None:
+            item.outcome, item.reason = Outcome.SKIPPED, "The user no longer exists."
+        else:
+            item.outcome, item.reason = _apply_one(job.action, user, target, origin)
+        counts[item.outcome] += 1
+        if item.outcome == Outcome.DONE:
+            done_ids.append(item.pk)
+        else:
+            reported.append(item)
+    BulkJobItem.objects.filter(pk__in=done_ids).update(outcome=Outcome.DONE)
+    BulkJobItem.objects.bulk_update(reported, ["outcome", "reason"])
+    BulkJob.objects.filter(pk=job.pk).update(
+        done=F("done") + counts[Outcome.DONE],
+        skipped=F("skipped") + counts[Outcome.SKIPPED],
+        failed=F("failed") + counts[Outcome.FAILED],
+        heartbeat_at=timezone.now(),
+    )
+    return True
+
+
+def _apply_one(action, user: User, target, origin: Origin) -> tuple[str, str]:
+    """One user through the service verb: (outcome, reason)."""
+    try:
+        with transaction.atomic():
+            return _act(action, user, target, origin)
+    except StaleError as error:
+        if error.code == "actor.changed":
+            raise JobStopped(error.message) from None
+        return Outcome.SKIPPED, error.message[:300]
+    except ServiceError as error:  # a guard: yourself, the last superuser, a staff account
+        return Outcome.SKIPPED, error.message[:300]
+    except ValidationError as error:
+        return Outcome.SKIPPED, " ".join(error.messages)[:300]
+    except Exception:  # noqa: BLE001 - one user's failure is reported, the job goes on
+        logger.exception("Bulk job: %s failed for user %s", action, user.pk)
+        return Outcome.FAILED, "Unexpected error (see the server log)."
+
+
+def _act(action, user: User, target, origin: Origin) -> tuple[str, str]:
+    done = (Outcome.DONE, "")
+    match action:
+        case Action.SUSPEND:
+            if user.is_suspended:
+                return Outcome.SKIPPED, "Already suspended."
+            services.suspend_user(user, origin=origin)
+        case Action.REACTIVATE:
+            if not user.is_suspended:
+                return Outcome.SKIPPED, "Not suspended."
+            services.reactivate_user(user, origin=origin)
+        case Action.EXPIRE_PASSWORD:
+            if user.is_password_expired:
+                return Outcome.SKIPPED, "Password already expired."
+            services.set_password_expired(user, origin=origin, expired=True)
+        case Action.DELETE:
+            services.delete_user(user, origin=origin)
+        case Action.ASSIGN_ROLE:
+            if not role_services.assign_roles(user, [target], origin=origin):
+                return Outcome.SKIPPED, "Already has this role."
+        case Action.REMOVE_ROLE:
+            if not role_services.remove_role(user, target, origin=origin):
+                return Outcome.SKIPPED, "Does not have this role."
+        case Action.ADD_ORGANIZATION:
+            if Membership.objects.filter(user=user, organization=target).exists():
+                return Outcome.SKIPPED, "Already a member."
+            organization_services.add_membership(user, target, origin=origin)
+        case Action.REMOVE_ORGANIZATION:
+            if not organization_services.remove_membership(user, target, origin=origin):
+                return Outcome.SKIPPED, "Not a member."
+        case _:
+            raise JobStopped(f"Unknown action {action!r}.")
+    return done
+
+
+def _finish(job: BulkJob, state: str, error: str = "") -> BulkJob:
+    """End the job with its one audit row (call inside a transaction)."""
+    job = BulkJob.objects.select_for_update().get(pk=job.pk)
+    if not job.is_active:
+        return job  # another run ended it first: one audit row per job
+    job.state = state
+    job.error = error[:500]
+    job.finished_at = timezone.now()
+    job.heartbeat_at = job.finished_at
+    job.save(update_fields=["state", "error", "finished_at", "heartbeat_at"])
+    origin = Origin(
+        channel="Console",
+        actor=job.actor,
+        actor_label=job.actor_label,
+        ip=job.ip,
+        user_agent=job.user_agent,
+    )
+    record(
+        "Users.BulkJob.Finish",
+        origin=origin,
+        payload={
+            "job": job.pk,
+            "action": job.action,
+            "parameters": job.parameters,
+            "selection": job.selection,
+            "state": state,
+            "total": job.total,
+            "done": job.done,
+            "skipped": job.skipped,
+            "failed": job.failed,
+            **({"error": job.error} if job.error else {}),
+        },
+    )
+    return job
+
+
+# --- After a crash -----------------------------------------------------------------------
+
+
+def recover_interrupted_jobs(*, stale_after: int | None = None, worker_id: str = "") -> list[str]:
+    """Queue again every active job whose worker is gone, and return their ids.
+
+    A worker is gone when the job's task was claimed by `worker_id` (the worker starting now
+    under the same stable id: its previous life died mid-task), or when no batch was saved for
+    `stale_after` seconds and no task of the job waits in the queue. The items still pending are
+    what remains; what was reported stays reported."""
+    if stale_after is None:
+        stale_after = settings.BULK_JOB_STALE_SECONDS
+    cutoff = timezone.now() - timedelta(seconds=stale_after)
+    recovered = []
+    for job in BulkJob.objects.filter(state__in=BulkJob.ACTIVE_STATES).order_by("created_at"):
+        result = _task_result(job.task_id)
+        mine = bool(
+            worker_id
+            and result is not None
+            and result.status == TaskResultStatus.RUNNING
+            and result.worker_ids
+            and result.worker_ids[-1] == worker_id
+        )
+        if result is not None and result.status == TaskResultStatus.READY:
+            continue  # a worker will pick it up
+        if not mine and job.heartbeat_at and job.heartbeat_at > cutoff:
+            continue  # its worker is probably alive
+        updated = BulkJob.objects.filter(pk=job.pk, heartbeat_at=job.heartbeat_at).update(
+            heartbeat_at=timezone.now()
+        )
+        if updated:  # another worker starting at the same moment did not take it first
+            _mark_abandoned(job.task_id)
+            enqueue(job.pk)
+            recovered.append(job.pk)
+    return recovered
+
+
+def _task_result(task_id: str):
+    if not task_id:
+        return None
+    try:
+        return task_backends[DEFAULT_TASK_BACKEND_ALIAS].get_result(task_id)
+    except (TaskResultDoesNotExist, NotImplementedError):
+        return None
+
+
+def _mark_abandoned(task_id: str) -> None:
+    """The dead worker's task row would stay "running" for ever in django-tasks-db's table."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if task_id and isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+        DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED, finished_at=timezone.now()
+        )

@@ -1,0 +1,71 @@
+"""`manage.py jobs_worker`: django-tasks-db's `db_worker` (same options) that first queues again
+the bulk jobs a dead worker left running (users.bulk.recover_interrupted_jobs).
+
+Give each worker a stable `--worker-id` (one per host and slot): restarted under the same id, it
+resumes at once the job its previous life was running; other workers' jobs are resumed once
+they have saved no batch for `--stale-after` seconds: checked when the worker starts and then
+every `--recover-every` seconds, so a job whose worker died on another machine is not left
+behind while this one runs."""
+
+import logging
+import threading
+
+from django.db import DatabaseError, connection
+from django_tasks_db.management.commands import db_worker
+
+from users import bulk
+
+logger = logging.getLogger(__name__)
+
+
+def _sweep(every: float, stale_after: int | None, stop: threading.Event) -> None:
+    while not stop.wait(every):
+        try:
+            recovered = bulk.recover_interrupted_jobs(stale_after=stale_after)
+        except DatabaseError:  # SQLite busy with a batch, the database away: try next time
+            logger.warning("Could not look for interrupted bulk jobs", exc_info=True)
+        else:
+            if recovered:
+                logger.warning("Resumed interrupted bulk jobs: %s", ", ".join(recovered))
+        finally:
+            connection.close()
+
+
+class Command(db_worker.Command):
+    help = "Run the background worker, after resuming bulk jobs a crashed worker left behind."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--stale-after",
+            type=int,
+            default=None,
+            help="Seconds without a batch after which a running job's worker is taken for dead "
+            "(default: settings.BULK_JOB_STALE_SECONDS).",
+        )
+        parser.add_argument(
+            "--recover-every",
+            type=float,
+            default=60,
+            help="Seconds between looks for jobs a dead worker left (0: only at start).",
+        )
+        parser.add_argument(
+            "--recover-only",
+            action="store_true",
+            help="Resume interrupted bulk jobs and exit (with a broker backend's own workers).",
+        )
+
+    def handle(self, *args, stale_after=None, recover_only=False, recover_every=60, **options):
+        recovered = bulk.recover_interrupted_jobs(
+            stale_after=stale_after, worker_id=options["worker_id"]
+        )
+        if recovered and options.get("verbosity", 1):
+            self.stdout.write(f"Resumed {len(recovered)} interrupted bulk job(s).")
+        if recover_only:
+            return None
+        if recover_every > 0:
+            stop = threading.Event()
+            threading.Thread(
+                target=_sweep, args=(recover_every, stale_after, stop), daemon=True
+            ).start()
+        return super().handle(*args, **options)

@@ -1,0 +1,101 @@
+"""Bulk actions on many users, run in the background (users/bulk.py, docs/jobs.md).
+
+A `BulkJob` is one admin's act on a selection; its `BulkJobItem` rows are the selection, frozen
+when the job is created (one row per user, `pending` until a batch reports it), and then the
+per-row report: done, skipped (a guard refused, with the reason) or failed.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from users.ids import generate_long_id
+
+
+class BulkJob(models.Model):
+    class Action(models.TextChoices):
+        SUSPEND = "suspend", "Suspend"
+        REACTIVATE = "reactivate", "Reactivate"
+        ASSIGN_ROLE = "assign_role", "Assign a role"
+        REMOVE_ROLE = "remove_role", "Remove a role"
+        ADD_ORGANIZATION = "add_organization", "Add to an organization"
+        REMOVE_ORGANIZATION = "remove_organization", "Remove from an organization"
+        EXPIRE_PASSWORD = "expire_password", "Expire passwords"
+        DELETE = "delete", "Delete"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        CANCELLING = "cancelling", "Cancelling"
+        CANCELLED = "cancelled", "Cancelled"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING, State.CANCELLING)
+
+    id = models.CharField(primary_key=True, max_length=21, default=generate_long_id, editable=False)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    # The action's object: {"role": id} or {"organization": id}; empty for the others.
+    parameters = models.JSONField(default=dict, blank=True)
+    # What the admin selected: {"ids": [...]} or {"query": "search=..."} (the table URL's query).
+    selection = models.JSONField(default=dict, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    error = models.CharField(max_length=500, blank=True)
+    # Who acts and from where (the Origin of every service call the job makes).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=320, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    # How many workers have started it: a job that kills its worker every time ends as failed.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Written with every batch: a running job whose heartbeat is old lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["state"], name="bulkjob_state_idx")]
+
+    @property
+    def reported(self) -> int:
+        return self.done + self.skipped + self.failed
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.reported / self.total) if self.total else 100
+
+    @property
+    def selects_all_matching(self) -> bool:
+        return "query" in self.selection
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+
+class BulkJobItem(models.Model):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Done"
+        SKIPPED = "skipped", "Skipped"
+        FAILED = "failed", "Failed"
+
+    job = models.ForeignKey(BulkJob, on_delete=models.CASCADE, related_name="items")
+    # No foreign key: a deleted user's row stays in the report.
+    user_id = models.CharField(max_length=12)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.PENDING)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["job", "outcome", "id"], name="bulkjobitem_job_outcome_idx")
+        ]
