@@ -99,7 +99,7 @@ bench-logs: static
 
 # What MFA enrolment and the sign-in's code step cost (a throw-away test database; SQLite unless
 # DATABASE_URL says otherwise).
-bench-mfa:
+bench-mfa: install
 	$(BIN)/python -W ignore -m bench.mfa --runs 30
 
 # The embedded default: SQLite in its own file (the first run loads the users, ~1 min per 100,000).
