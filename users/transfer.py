@@ -481,6 +481,21 @@ def _names(value, column, errors, line) -> list[str]:
     return list(dict.fromkeys(v.strip() for v in value if v.strip()))
 
 
+def _named(raw: dict, column: str, find, noun: str, errors: list, line: int) -> list:
+    """The roles or organizations a row names, each found by `find` (a name -> row, None when
+    there is none, or a message when the name is ambiguous)."""
+    found = []
+    for name in _names(raw.get(column), column, errors, line):
+        thing = find(name)
+        if isinstance(thing, str):
+            errors.append(RowError(line, thing, column))
+        elif thing is None:
+            errors.append(RowError(line, f"No {noun} is called “{name}”.", column))
+        else:
+            found.append(thing)
+    return found
+
+
 def _bool(value, column, errors, line) -> bool:
     if value in (None, ""):
         return False
@@ -565,23 +580,8 @@ def clean_row(line: int, raw: dict, names: Names) -> tuple[CleanRow | None, list
                 encoded = encode_imported_digest(digest, algorithm.strip())
             except ImportedDigestError as error:
                 errors.append(RowError(line, error.message, "password_digest"))
-    roles, organizations = [], []
-    for name in _names(raw.get("roles"), "roles", errors, line):
-        role = names.role(name)
-        if isinstance(role, str):
-            errors.append(RowError(line, role, "roles"))
-        elif role is None:
-            errors.append(RowError(line, f"No role is called “{name}”.", "roles"))
-        else:
-            roles.append(role)
-    for name in _names(raw.get("organizations"), "organizations", errors, line):
-        organization = names.organization(name)
-        if isinstance(organization, str):
-            errors.append(RowError(line, organization, "organizations"))
-        elif organization is None:
-            errors.append(RowError(line, f"No organization is called “{name}”.", "organizations"))
-        else:
-            organizations.append(organization)
+    roles = _named(raw, "roles", names.role, "role", errors, line)
+    organizations = _named(raw, "organizations", names.organization, "organization", errors, line)
     is_suspended = _bool(raw.get("is_suspended"), "is_suspended", errors, line)
     created_at = _when(raw.get("created_at"), "created_at", errors, line)
     last_sign_in_at = _when(raw.get("last_sign_in_at"), "last_sign_in_at", errors, line)
