@@ -1,4 +1,4 @@
-"""What the access pages share: the list helper, the form and confirm dialogs, counts.
+"""What the access pages share: the form and confirm dialogs, counts (the lists: lists.py).
 
 Every change is a `<dialog>` for htmx and the same form as its own page without JavaScript. A
 view parses its input with a form, loads what it acts on (404 for unknown ids), calls one verb
@@ -10,12 +10,9 @@ a name in use, a stale form or a blocked deletion, 403 a guard.
 
 from http import HTTPStatus
 
-from django.shortcuts import render
-
 from audit.recorder import Origin
-from console.dialogs import render_dialog, render_page
+from console.dialogs import render_dialog
 from users.access import search as access_search
-from users.access.forms import ListForm
 from users.errors import ServiceError
 from users.models import Role
 from users.views.refusals import refuse
@@ -27,20 +24,6 @@ BAD_SEARCH = "That search is not valid: use at most 200 characters."
 
 def _origin(request) -> Origin:
     return Origin.from_request(request)
-
-
-def _list(request, template, target, query, *query_args, **context):
-    """A searchable, paginated list: `query(*query_args, search, page=, page_size=)`; htmx
-    asking for `#target` gets only the table."""
-    form = ListForm(request.GET)
-    if not form.is_valid():
-        context.update(form=form, result=None)
-        return render(request, template, context, status=HTTPStatus.BAD_REQUEST)
-    data = form.cleaned_data
-    result = query(*query_args, data["search"], page=data["page"], page_size=data["page_size"])
-    context.update(form=form, result=result, count_cap=access_search.COUNT_CAP)
-    fragment = target if request.htmx and request.htmx.target == target else None
-    return render_page(request, template, fragment, context)
 
 
 def _form_dialog(request, form, dialog, *, error=None):

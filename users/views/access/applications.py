@@ -43,15 +43,16 @@ from users.models import (
     Role,
     User,
 )
+from users.views.access import lists
 from users.views.access._common import (
     READ,
     _confirm_dialog,
     _count_text,
     _form_dialog,
-    _list,
     _origin,
     _valid_roles,
 )
+from users.views.access.lists import show_list
 from users.views.refusals import refuse
 
 # --- Applications ----------------------------------------------------------------------------
@@ -61,12 +62,7 @@ from users.views.refusals import refuse
 @permission_required(READ, raise_exception=True)
 @vary_on_headers("HX-Request")
 def application_list(request):
-    return _list(
-        request,
-        "access/application_list.html",
-        "application-table",
-        access_search.search_applications,
-    )
+    return show_list(request, lists.APPLICATIONS, access_search.search_applications)
 
 
 SECRET_TEMPLATE = "access/application_secret.html"

@@ -28,14 +28,15 @@ from users.models import (
     Organization,
     OrganizationRole,
 )
+from users.views.access import lists
 from users.views.access._common import (
     READ,
     _confirm_dialog,
     _count_text,
     _form_dialog,
-    _list,
     _origin,
 )
+from users.views.access.lists import show_list
 
 # --- Organizations and organization roles ----------------------------------------------------
 
@@ -44,12 +45,7 @@ from users.views.access._common import (
 @permission_required(READ, raise_exception=True)
 @vary_on_headers("HX-Request")
 def organization_list(request):
-    return _list(
-        request,
-        "access/organization_list.html",
-        "organization-table",
-        access_search.search_organizations,
-    )
+    return show_list(request, lists.ORGANIZATIONS, access_search.search_organizations)
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,12 +151,7 @@ def organization_delete(request, organization_id):
 @permission_required(READ, raise_exception=True)
 @vary_on_headers("HX-Request")
 def organization_role_list(request):
-    return _list(
-        request,
-        "access/organization_role_list.html",
-        "organization-role-table",
-        access_search.search_organization_roles,
-    )
+    return show_list(request, lists.ORGANIZATION_ROLES, access_search.search_organization_roles)
 
 
 @require_http_methods(["GET", "POST"])

@@ -28,13 +28,14 @@ from users.models import (
     ApiResource,
     Scope,
 )
+from users.views.access import lists
 from users.views.access._common import (
     READ,
     _confirm_dialog,
     _form_dialog,
-    _list,
     _origin,
 )
+from users.views.access.lists import show_list
 
 # --- API resources and their permissions -----------------------------------------------------
 
@@ -43,9 +44,7 @@ from users.views.access._common import (
 @permission_required(READ, raise_exception=True)
 @vary_on_headers("HX-Request")
 def resource_list(request):
-    return _list(
-        request, "access/resource_list.html", "resource-table", access_search.search_resources
-    )
+    return show_list(request, lists.RESOURCES, access_search.search_resources)
 
 
 @require_http_methods(["GET", "POST"])

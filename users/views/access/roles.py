@@ -17,14 +17,15 @@ from users.errors import ServiceError
 from users.models import (
     Role,
 )
+from users.views.access import lists
 from users.views.access._common import (
     READ,
     _confirm_dialog,
     _count_text,
     _form_dialog,
-    _list,
     _origin,
 )
+from users.views.access.lists import show_list
 
 # --- Roles -----------------------------------------------------------------------------------
 
@@ -33,7 +34,7 @@ from users.views.access._common import (
 @permission_required(READ, raise_exception=True)
 @vary_on_headers("HX-Request")
 def role_list(request):
-    return _list(request, "access/role_list.html", "role-table", access_search.search_roles)
+    return show_list(request, lists.ROLES, access_search.search_roles)
 
 
 @require_http_methods(["GET", "POST"])

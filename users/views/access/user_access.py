@@ -26,16 +26,17 @@ from users.models import (
     OrganizationRole,
     Role,
 )
+from users.views.access import lists
 from users.views.access._common import (
     BAD_SEARCH,
     CHANGE_USER,
     READ,
     _confirm_dialog,
     _form_dialog,
-    _list,
     _origin,
     _valid_roles,
 )
+from users.views.access.lists import show_list
 from users.views.directory import get_user_or_404
 from users.views.refusals import refuse
 
@@ -47,12 +48,12 @@ from users.views.refusals import refuse
 @vary_on_headers("HX-Request")
 def user_roles(request, user_id):
     subject = get_user_or_404(user_id)
-    return _list(
+    return show_list(
         request,
-        "users/user_roles.html",
-        "user-roles",
+        lists.USER_ROLES,
         access_search.search_user_roles,
         subject,
+        template="users/user_roles.html",
         subject=subject,
     )
 
@@ -155,12 +156,12 @@ def user_role_remove(request, user_id, role_id):
 @vary_on_headers("HX-Request")
 def user_organizations(request, user_id):
     subject = get_user_or_404(user_id)
-    return _list(
+    return show_list(
         request,
-        "users/user_organizations.html",
-        "user-organizations",
+        lists.USER_ORGANIZATIONS,
         access_search.search_user_memberships,
         subject,
+        template="users/user_organizations.html",
         subject=subject,
     )
 
