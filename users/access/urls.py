@@ -7,10 +7,10 @@ from users.views import access
 app_name = "access"
 urlpatterns = [
     path("roles", access.role_list, name="roles"),
-    path("roles/new", access.role_new, name="role-new"),
+    path("roles/new", access.RoleNew.as_view(), name="role-new"),
     path("roles/<id:role_id>", access.role_detail, name="role-detail"),
-    path("roles/<id:role_id>/edit", access.role_edit, name="role-edit"),
-    path("roles/<id:role_id>/delete", access.role_delete, name="role-delete"),
+    path("roles/<id:role_id>/edit", access.RoleEdit.as_view(), name="role-edit"),
+    path("roles/<id:role_id>/delete", access.RoleDelete.as_view(), name="role-delete"),
     path("api-resources", access.resource_list, name="api-resources"),
     path("api-resources/new", access.resource_new, name="api-resource-new"),
     path("api-resources/<id:resource_id>", access.resource_detail, name="api-resource-detail"),
@@ -30,7 +30,7 @@ urlpatterns = [
         name="scope-delete",
     ),
     path("organizations", access.organization_list, name="organizations"),
-    path("organizations/new", access.organization_new, name="organization-new"),
+    path("organizations/new", access.OrganizationNew.as_view(), name="organization-new"),
     path(
         "organizations/<id:organization_id>",
         access.organization_detail,
@@ -38,24 +38,26 @@ urlpatterns = [
     ),
     path(
         "organizations/<id:organization_id>/edit",
-        access.organization_edit,
+        access.OrganizationEdit.as_view(),
         name="organization-edit",
     ),
     path(
         "organizations/<id:organization_id>/delete",
-        access.organization_delete,
+        access.OrganizationDelete.as_view(),
         name="organization-delete",
     ),
     path("organization-roles", access.organization_role_list, name="organization-roles"),
-    path("organization-roles/new", access.organization_role_new, name="organization-role-new"),
+    path(
+        "organization-roles/new", access.OrganizationRoleNew.as_view(), name="organization-role-new"
+    ),
     path(
         "organization-roles/<id:role_id>/edit",
-        access.organization_role_edit,
+        access.OrganizationRoleEdit.as_view(),
         name="organization-role-edit",
     ),
     path(
         "organization-roles/<id:role_id>/delete",
-        access.organization_role_delete,
+        access.OrganizationRoleDelete.as_view(),
         name="organization-role-delete",
     ),
     path("applications", access.application_list, name="applications"),

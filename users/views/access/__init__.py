@@ -13,15 +13,15 @@ from users.views.access.applications import (  # noqa: F401
     application_rotate_secret,
 )
 from users.views.access.organizations import (  # noqa: F401
-    organization_delete,
+    OrganizationDelete,
+    OrganizationEdit,
+    OrganizationNew,
+    OrganizationRoleDelete,
+    OrganizationRoleEdit,
+    OrganizationRoleNew,
     organization_detail,
-    organization_edit,
     organization_list,
-    organization_new,
-    organization_role_delete,
-    organization_role_edit,
     organization_role_list,
-    organization_role_new,
 )
 from users.views.access.resources import (  # noqa: F401
     resource_delete,
@@ -34,11 +34,11 @@ from users.views.access.resources import (  # noqa: F401
     scope_new,
 )
 from users.views.access.roles import (  # noqa: F401
-    role_delete,
+    RoleDelete,
+    RoleEdit,
+    RoleNew,
     role_detail,
-    role_edit,
     role_list,
-    role_new,
 )
 from users.views.access.user_access import (  # noqa: F401
     user_organization_add,
