@@ -12,21 +12,31 @@ urlpatterns = [
     path("roles/<id:role_id>/edit", access.RoleEdit.as_view(), name="role-edit"),
     path("roles/<id:role_id>/delete", access.RoleDelete.as_view(), name="role-delete"),
     path("api-resources", access.resource_list, name="api-resources"),
-    path("api-resources/new", access.resource_new, name="api-resource-new"),
+    path("api-resources/new", access.ResourceNew.as_view(), name="api-resource-new"),
     path("api-resources/<id:resource_id>", access.resource_detail, name="api-resource-detail"),
-    path("api-resources/<id:resource_id>/edit", access.resource_edit, name="api-resource-edit"),
     path(
-        "api-resources/<id:resource_id>/delete", access.resource_delete, name="api-resource-delete"
+        "api-resources/<id:resource_id>/edit",
+        access.ResourceEdit.as_view(),
+        name="api-resource-edit",
     ),
-    path("api-resources/<id:resource_id>/permissions/new", access.scope_new, name="scope-new"),
+    path(
+        "api-resources/<id:resource_id>/delete",
+        access.ResourceDelete.as_view(),
+        name="api-resource-delete",
+    ),
+    path(
+        "api-resources/<id:resource_id>/permissions/new",
+        access.ScopeNew.as_view(),
+        name="scope-new",
+    ),
     path(
         "api-resources/<id:resource_id>/permissions/<id:scope_id>/edit",
-        access.scope_edit,
+        access.ScopeEdit.as_view(),
         name="scope-edit",
     ),
     path(
         "api-resources/<id:resource_id>/permissions/<id:scope_id>/delete",
-        access.scope_delete,
+        access.ScopeDelete.as_view(),
         name="scope-delete",
     ),
     path("organizations", access.organization_list, name="organizations"),

@@ -24,14 +24,14 @@ from users.views.access.organizations import (  # noqa: F401
     organization_role_list,
 )
 from users.views.access.resources import (  # noqa: F401
-    resource_delete,
+    ResourceDelete,
+    ResourceEdit,
+    ResourceNew,
+    ScopeDelete,
+    ScopeEdit,
+    ScopeNew,
     resource_detail,
-    resource_edit,
     resource_list,
-    resource_new,
-    scope_delete,
-    scope_edit,
-    scope_new,
 )
 from users.views.access.roles import (  # noqa: F401
     RoleDelete,

@@ -178,6 +178,7 @@ class ThingMixin(SingleObjectMixin):
     noun = ""
     list_url = ""
     detail_url = ""
+    title = ""  # when it is not "<Action> <noun>"
     intro = ""  # a line under the dialog's title
 
     def get_permission(self):
@@ -188,10 +189,13 @@ class ThingMixin(SingleObjectMixin):
         if self.pk_url_kwarg in self.kwargs:
             self.object = self.get_object()
 
+    def list_page(self) -> str:
+        return reverse(self.list_url)
+
     def page_url(self, thing=None) -> str:
         """The page of `thing` (or of the one loaded), or the list when it has none."""
         if not self.detail_url:
-            return reverse(self.list_url)
+            return self.list_page()
         return reverse(self.detail_url, args=[(thing or self.object).pk])
 
     def message(self, thing, done: str) -> str:
@@ -204,16 +208,20 @@ class CreateDialog(ThingMixin, FormDialog):
     action = "add"
 
     def get_dialog(self):
-        title = f"Create {self.noun}"
-        cancel = reverse(self.list_url)
+        title = self.title or f"Create {self.noun}"
         return Dialog(
-            FORM, title=title, intro=self.intro, url=self.request.path, submit=title, cancel=cancel
+            FORM,
+            title=title,
+            intro=self.intro,
+            url=self.request.path,
+            submit=title,
+            cancel=self.list_page(),
         )
 
     def done(self, thing):
-        if not self.detail_url:
-            return reload(self.request, self.message(thing, "created"), self.page_url())
-        return go(self.request, self.message(thing, "created"), self.page_url(thing))
+        if self.detail_url:
+            return go(self.request, self.message(thing, "created"), self.page_url(thing))
+        return reload(self.request, self.message(thing, "created"), self.list_page())
 
 
 class EditDialog(ThingMixin, FormDialog):
@@ -265,6 +273,6 @@ class DeleteDialog(ThingMixin, ConfirmDialog):
 
     def done(self):
         message = self.message(self.object, "deleted")
-        if not self.detail_url:
-            return reload(self.request, message, reverse(self.list_url))
-        return go(self.request, message, reverse(self.list_url))
+        if self.detail_url:  # its page is gone: to the list
+            return go(self.request, message, self.list_page())
+        return reload(self.request, message, self.list_page())

@@ -1,18 +1,14 @@
 """The API resources pages and their permissions (scopes)."""
 
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from console.dialogs import CONFIRM, FORM, Dialog, go, posted, reload, submitted
+from console.dialogs import reload
 from users.access import search as access_search
-from users.access.forms import (
-    ApiResourceForm,
-    ScopeForm,
-)
+from users.access.forms import ApiResourceForm, ScopeForm
 from users.access.resources import (
     create_resource,
     create_scope,
@@ -23,53 +19,18 @@ from users.access.resources import (
     update_resource,
     update_scope,
 )
-from users.errors import ServiceError
-from users.models import (
-    ApiResource,
-    Scope,
-)
+from users.models import ApiResource, Scope
 from users.views.access import lists
-from users.views.access._common import (
-    READ,
-    _confirm_dialog,
-    _form_dialog,
-    _origin,
-)
-from users.views.access.lists import show_list
+from users.views.access._common import READ, CreateDialog, DeleteDialog, EditDialog
 
-# --- API resources and their permissions -----------------------------------------------------
+# --- API resources ---------------------------------------------------------------------------
 
 
 @require_GET
 @permission_required(READ, raise_exception=True)
 @vary_on_headers("HX-Request")
 def resource_list(request):
-    return show_list(request, lists.RESOURCES, access_search.search_resources)
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required("users.add_apiresource", raise_exception=True)
-@vary_on_headers("HX-Request")
-def resource_new(request):
-    form = ApiResourceForm(posted(request))
-    dialog = Dialog(
-        FORM,
-        title="Create API resource",
-        url=reverse("access:api-resource-new"),
-        submit="Create API resource",
-        cancel=reverse("access:api-resources"),
-    )
-    if not submitted(request, form):
-        return _form_dialog(request, form, dialog)
-    try:
-        resource = create_resource(origin=_origin(request), **form.cleaned_data)
-    except (ValidationError, ServiceError) as error:
-        return _form_dialog(request, form, dialog, error=error)
-    return go(
-        request,
-        f"API resource “{resource.name}” created.",
-        reverse("access:api-resource-detail", args=[resource.pk]),
-    )
+    return lists.show_list(request, lists.RESOURCES, access_search.search_resources)
 
 
 @require_GET
@@ -80,159 +41,119 @@ def resource_detail(request, resource_id):
     return render(request, "access/resource_detail.html", {"resource": resource, "scopes": scopes})
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required("users.change_apiresource", raise_exception=True)
-@vary_on_headers("HX-Request")
-def resource_edit(request, resource_id):
-    resource = get_object_or_404(ApiResource, pk=resource_id)
-    form = ApiResourceForm(posted(request), editing=True, initial={"name": resource.name})
-    dialog = Dialog(
-        FORM,
-        title="Edit API resource",
-        intro=f"API identifier: {resource.indicator} (fixed).",
-        url=reverse("access:api-resource-edit", args=[resource.pk]),
-        submit="Save",
-        cancel=reverse("access:api-resource-detail", args=[resource.pk]),
-    )
-    if not submitted(request, form):
-        return _form_dialog(request, form, dialog)
-    try:
-        resource = update_resource(resource, origin=_origin(request), **form.cleaned_data)
-    except (ValidationError, ServiceError) as error:
-        return _form_dialog(request, form, dialog, error=error)
-    return reload(
-        request,
-        f"API resource “{resource.name}” saved.",
-        reverse("access:api-resource-detail", args=[resource.pk]),
-    )
+class ResourcePage:
+    """What the API resources' dialogs share (users/views/access/_common.py)."""
+
+    model = ApiResource
+    pk_url_kwarg = "resource_id"
+    form_class = ApiResourceForm
+    noun = "API resource"
+    list_url = "access:api-resources"
+    detail_url = "access:api-resource-detail"
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required("users.delete_apiresource", raise_exception=True)
-@vary_on_headers("HX-Request")
-def resource_delete(request, resource_id):
-    resource = get_object_or_404(ApiResource, pk=resource_id)
-    dependents = resource_dependents(resource)
-    in_use = dependents["roles"] + dependents["organization_roles"]
-    blocked = ""
-    if in_use:
+class ResourceNew(ResourcePage, CreateDialog):
+    def save(self, form):
+        return create_resource(origin=self.origin, **form.cleaned_data)
+
+
+class ResourceEdit(ResourcePage, EditDialog):
+    @property
+    def intro(self):
+        return f"API identifier: {self.object.indicator} (fixed)."
+
+    def get_form(self, data):
+        return ApiResourceForm(data, editing=True, initial={"name": self.object.name})
+
+    def save(self, form):
+        return update_resource(self.object, origin=self.origin, **form.cleaned_data)
+
+
+class ResourceDelete(ResourcePage, DeleteDialog):
+    def text(self):
+        return f"Delete the API resource “{self.object.name}” ({self.object.indicator})?"
+
+    def blocked(self):
+        dependents = resource_dependents(self.object)
+        in_use = dependents["roles"] + dependents["organization_roles"]
+        if not in_use:
+            return ""
         names = ", ".join(f"“{r.name}”" for r in in_use[:10])
-        blocked = (
+        return (
             f"It cannot be deleted while roles grant its permissions: {names}"
             f"{' and more' if len(in_use) > 10 else ''}. Remove those permissions from the roles "
             "first, so nobody loses access by surprise."
         )
-    scope_count = resource.scopes.count()
-    confirm = Dialog(
-        CONFIRM,
-        danger=True,
-        title="Delete API resource",
-        text=f"Delete the API resource “{resource.name}” ({resource.indicator})?",
-        consequences=(
-            f"Its {scope_count} permission{'' if scope_count == 1 else 's'} are deleted with it.",
-        ),
-        blocked=blocked,
-        url=reverse("access:api-resource-delete", args=[resource.pk]),
-        submit="Delete API resource",
-        cancel=reverse("access:api-resource-detail", args=[resource.pk]),
-    )
-    if request.method != "POST" or confirm.blocked:
-        return _confirm_dialog(request, confirm)
-    try:
-        delete_resource(resource, origin=_origin(request))
-    except ServiceError as error:
-        return _confirm_dialog(request, confirm, error=error)
-    return go(request, f"API resource “{resource.name}” deleted.", reverse("access:api-resources"))
+
+    def consequences(self):
+        count = self.object.scopes.count()
+        return (f"Its {count} permission{'' if count == 1 else 's'} are deleted with it.",)
+
+    def act(self):
+        delete_resource(self.object, origin=self.origin)
 
 
-def _scope_dialog(resource, title, url, submit):
-    return Dialog(
-        FORM,
-        title=title,
-        intro=f"A permission of {resource.name} ({resource.indicator}).",
-        url=url,
-        submit=submit,
-        cancel=reverse("access:api-resource-detail", args=[resource.pk]),
-    )
+# --- The permissions (scopes) of an API resource: its page is theirs --------------------------
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required("users.add_scope", raise_exception=True)
-@vary_on_headers("HX-Request")
-def scope_new(request, resource_id):
-    resource = get_object_or_404(ApiResource, pk=resource_id)
-    form = ScopeForm(posted(request))
-    url = reverse("access:scope-new", args=[resource.pk])
-    dialog = _scope_dialog(resource, "Add permission", url, "Add permission")
-    if not submitted(request, form):
-        return _form_dialog(request, form, dialog)
-    try:
-        scope = create_scope(resource, origin=_origin(request), **form.cleaned_data)
-    except (ValidationError, ServiceError) as error:
-        return _form_dialog(request, form, dialog, error=error)
-    return reload(
-        request,
-        f"Permission “{scope.name}” added.",
-        reverse("access:api-resource-detail", args=[resource.pk]),
-    )
+class ScopePage:
+    """What the permissions' dialogs share: they are opened on their API resource's page, and
+    every success reloads it."""
+
+    model = Scope
+    pk_url_kwarg = "scope_id"
+    form_class = ScopeForm
+    noun = "permission"
+
+    def load(self):
+        resource_id = self.kwargs["resource_id"]
+        if self.pk_url_kwarg in self.kwargs:
+            scopes = Scope.objects.select_related("resource").filter(resource_id=resource_id)
+            self.object = self.get_object(scopes)
+            self.resource = self.object.resource
+        else:
+            self.resource = get_object_or_404(ApiResource, pk=resource_id)
+
+    @property
+    def intro(self):
+        return f"A permission of {self.resource.name} ({self.resource.indicator})."
+
+    def list_page(self):
+        return reverse("access:api-resource-detail", args=[self.resource.pk])
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required("users.change_scope", raise_exception=True)
-@vary_on_headers("HX-Request")
-def scope_edit(request, resource_id, scope_id):
-    scope = get_object_or_404(
-        Scope.objects.select_related("resource"), pk=scope_id, resource_id=resource_id
-    )
-    initial = {"name": scope.name, "description": scope.description}
-    form = ScopeForm(posted(request), initial=initial)
-    url = reverse("access:scope-edit", args=[scope.resource_id, scope.pk])
-    dialog = _scope_dialog(scope.resource, "Edit permission", url, "Save")
-    if not submitted(request, form):
-        return _form_dialog(request, form, dialog)
-    try:
-        scope = update_scope(scope, origin=_origin(request), **form.cleaned_data)
-    except (ValidationError, ServiceError) as error:
-        return _form_dialog(request, form, dialog, error=error)
-    return reload(
-        request,
-        f"Permission “{scope.name}” saved.",
-        reverse("access:api-resource-detail", args=[scope.resource_id]),
-    )
+class ScopeNew(ScopePage, CreateDialog):
+    title = "Add permission"
+
+    def save(self, form):
+        return create_scope(self.resource, origin=self.origin, **form.cleaned_data)
+
+    def done(self, scope):
+        return reload(self.request, self.message(scope, "added"), self.list_page())
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required("users.delete_scope", raise_exception=True)
-@vary_on_headers("HX-Request")
-def scope_delete(request, resource_id, scope_id):
-    scope = get_object_or_404(
-        Scope.objects.select_related("resource"), pk=scope_id, resource_id=resource_id
-    )
-    dependents = scope_dependents(scope)
-    consequences = [
-        f"{label} that grant it no longer will (cascade): "
-        + ", ".join(f"“{r.name}”" for r in roles)
-        for label, roles in (
-            ("Roles", dependents["roles"]),
-            ("Organization roles", dependents["organization_roles"]),
-        )
-        if roles
-    ]
-    back = reverse("access:api-resource-detail", args=[scope.resource_id])
-    confirm = Dialog(
-        CONFIRM,
-        danger=True,
-        title="Delete permission",
-        text=f"Delete the permission “{scope.name}” of {scope.resource.name}?",
-        consequences=consequences or ["No role grants it."],
-        url=reverse("access:scope-delete", args=[scope.resource_id, scope.pk]),
-        submit="Delete permission",
-        cancel=back,
-    )
-    if request.method != "POST" or confirm.blocked:
-        return _confirm_dialog(request, confirm)
-    try:
-        delete_scope(scope, origin=_origin(request))
-    except ServiceError as error:
-        return _confirm_dialog(request, confirm, error=error)
-    return reload(request, f"Permission “{scope.name}” deleted.", back)
+class ScopeEdit(ScopePage, EditDialog):
+    def get_form(self, data):
+        initial = {"name": self.object.name, "description": self.object.description}
+        return ScopeForm(data, initial=initial)
+
+    def save(self, form):
+        return update_scope(self.object, origin=self.origin, **form.cleaned_data)
+
+
+class ScopeDelete(ScopePage, DeleteDialog):
+    def text(self):
+        return f"Delete the permission “{self.object.name}” of {self.resource.name}?"
+
+    def consequences(self):
+        dependents = scope_dependents(self.object)
+        labels = (("Roles", "roles"), ("Organization roles", "organization_roles"))
+        return [
+            f"{label} that grant it no longer will (cascade): "
+            + ", ".join(f"“{r.name}”" for r in dependents[key])
+            for label, key in labels
+            if dependents[key]
+        ] or ["No role grants it."]
+
+    def act(self):
+        delete_scope(self.object, origin=self.origin)
