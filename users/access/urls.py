@@ -71,7 +71,7 @@ urlpatterns = [
         name="organization-role-delete",
     ),
     path("applications", access.application_list, name="applications"),
-    path("applications/new", access.application_new, name="application-new"),
+    path("applications/new", access.ApplicationNew.as_view(), name="application-new"),
     path(
         "applications/<id:application_id>",
         access.application_detail,
@@ -79,12 +79,12 @@ urlpatterns = [
     ),
     path(
         "applications/<id:application_id>/edit",
-        access.application_edit,
+        access.ApplicationEdit.as_view(),
         name="application-edit",
     ),
     path(
         "applications/<id:application_id>/delete",
-        access.application_delete,
+        access.ApplicationDelete.as_view(),
         name="application-delete",
     ),
     path(

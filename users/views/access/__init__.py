@@ -3,11 +3,11 @@
 roles, and applications. The shared flows are in _common."""
 
 from users.views.access.applications import (  # noqa: F401
-    application_delete,
+    ApplicationDelete,
+    ApplicationEdit,
+    ApplicationNew,
     application_detail,
-    application_edit,
     application_list,
-    application_new,
     application_role_remove,
     application_roles_assign,
     application_rotate_secret,

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,14 +15,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from console.dialogs import (
     CONFIRM,
-    FORM,
     Dialog,
-    go,
-    posted,
     reload,
     render_dialog,
     render_page,
-    submitted,
 )
 from users.access import search as access_search
 from users.access.applications import (
@@ -46,9 +43,11 @@ from users.models import (
 from users.views.access import lists
 from users.views.access._common import (
     READ,
+    CreateDialog,
+    DeleteDialog,
+    EditDialog,
     _confirm_dialog,
     _count_text,
-    _form_dialog,
     _origin,
     _valid_roles,
 )
@@ -76,106 +75,75 @@ def _show_secret(request, app, secret, *, heading):
     return render_page(request, SECRET_TEMPLATE, "application-secret", context)
 
 
-def _created(request, app):
-    if app.has_secret:
-        messages.success(request, f"Application “{app.name}” created.")
-        return _show_secret(request, app, app.new_client_secret, heading="Application created")
-    return go(
-        request,
-        f"Application “{app.name}” created.",
-        reverse("access:application-detail", args=[app.pk]),
-    )
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-@permission_required("users.add_application", raise_exception=True)
-@vary_on_headers("HX-Request")
-def application_new(request):
-    """Create an application; a machine-to-machine one's client secret is shown this once."""
-    form = ApplicationForm(posted(request))
-    dialog = Dialog(
-        FORM,
-        title="Create application",
-        url=reverse("access:application-new"),
-        submit="Create application",
-        cancel=reverse("access:applications"),
-    )
-    if not submitted(request, form):
-        return _form_dialog(request, form, dialog)
-    try:
-        app = create_application(origin=_origin(request), **form.cleaned_data)
-    except (ValidationError, ServiceError) as error:
-        return _form_dialog(request, form, dialog, error=error)
-    return _created(request, app)
+def _users(application) -> str:
+    """How many users came from `application` ("1,000+ users")."""
+    users = access_search.count_capped(User.objects.filter(application=application))
+    return _count_text(users, "user", "users")
 
 
 @require_GET
 @permission_required(READ, raise_exception=True)
 def application_detail(request, application_id):
     application = get_object_or_404(Application, pk=application_id)
-    users = access_search.count_capped(User.objects.filter(application=application))
-    context = {"application": application, "users": _count_text(users, "user", "users")}
+    context = {"application": application, "users": _users(application)}
     if application.is_machine_to_machine:
         context["roles"] = list(application.roles.order_by("name", "id"))
     return render(request, "access/application_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required("users.change_application", raise_exception=True)
-@vary_on_headers("HX-Request")
-def application_edit(request, application_id):
-    application = get_object_or_404(Application, pk=application_id)
-    form = ApplicationForm(posted(request), application=application)
-    dialog = Dialog(
-        FORM,
-        title="Edit application",
-        intro=f"{application.get_type_display()} application (the type is fixed).",
-        url=reverse("access:application-edit", args=[application.pk]),
-        submit="Save",
-        cancel=reverse("access:application-detail", args=[application.pk]),
-    )
-    if not submitted(request, form):
-        return _form_dialog(request, form, dialog)
-    try:
-        app = update_application(application, origin=_origin(request), **form.cleaned_data)
-    except (ValidationError, ServiceError) as error:
-        return _form_dialog(request, form, dialog, error=error)
-    return reload(
-        request,
-        f"Application “{app.name}” saved.",
-        reverse("access:application-detail", args=[app.pk]),
-    )
+class ApplicationPage:
+    """What the Applications dialogs share (users/views/access/_common.py)."""
+
+    model = Application
+    pk_url_kwarg = "application_id"
+    form_class = ApplicationForm
+    noun = "application"
+    list_url = "access:applications"
+    detail_url = "access:application-detail"
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required("users.delete_application", raise_exception=True)
-@vary_on_headers("HX-Request")
-def application_delete(request, application_id):
-    application = get_object_or_404(Application, pk=application_id)
-    users = access_search.count_capped(User.objects.filter(application=application))
-    confirm = Dialog(
-        CONFIRM,
-        danger=True,
-        title="Delete application",
-        text=f"Delete the application “{application.name}”? Nobody can sign in through "
-        "it any more, and the tokens issued to it stop working.",
-        consequences=(
-            f"{_count_text(users, 'user', 'users')} came from it: they keep their accounts, "
+@method_decorator(never_cache, name="dispatch")
+class ApplicationNew(ApplicationPage, CreateDialog):
+    """Create an application; a machine-to-machine one's client secret is shown this once."""
+
+    def save(self, form):
+        return create_application(origin=self.origin, **form.cleaned_data)
+
+    def done(self, app):
+        if not app.has_secret:
+            return super().done(app)
+        messages.success(self.request, self.message(app, "created"))
+        return _show_secret(self.request, app, app.new_client_secret, heading="Application created")
+
+
+class ApplicationEdit(ApplicationPage, EditDialog):
+    @property
+    def intro(self):
+        return f"{self.object.get_type_display()} application (the type is fixed)."
+
+    def get_form(self, data):
+        return ApplicationForm(data, application=self.object)
+
+    def save(self, form):
+        return update_application(self.object, origin=self.origin, **form.cleaned_data)
+
+
+class ApplicationDelete(ApplicationPage, DeleteDialog):
+    def text(self):
+        return (
+            f"{super().text()} Nobody can sign in through it any more, and the tokens issued to "
+            "it stop working."
+        )
+
+    def consequences(self):
+        return (
+            f"{_users(self.object)} came from it: they keep their accounts, "
             "and their “From application” becomes empty.",
             "Its access and refresh tokens are deleted with it (cascade).",
-        ),
-        url=reverse("access:application-delete", args=[application.pk]),
-        submit="Delete application",
-        cancel=reverse("access:application-detail", args=[application.pk]),
-    )
-    if request.method != "POST" or confirm.blocked:
-        return _confirm_dialog(request, confirm)
-    try:
-        delete_application(application, origin=_origin(request))
-    except ServiceError as error:
-        return _confirm_dialog(request, confirm, error=error)
-    return go(request, f"Application “{application.name}” deleted.", reverse("access:applications"))
+        )
+
+    def act(self):
+        delete_application(self.object, origin=self.origin)
 
 
 def _m2m_application_or_404(application_id) -> Application:
