@@ -42,7 +42,7 @@ urlpatterns = [
     path("users/<id:user_id>/roles/permissions", access.user_permissions, name="permissions"),
     path(
         "users/<id:user_id>/roles/<id:role_id>/remove",
-        access.user_role_remove,
+        access.UserRoleRemove.as_view(),
         name="role-remove",
     ),
     path(
@@ -57,7 +57,7 @@ urlpatterns = [
     ),
     path(
         "users/<id:user_id>/organizations/<id:organization_id>/remove",
-        access.user_organization_remove,
+        access.UserOrganizationRemove.as_view(),
         name="organization-remove",
     ),
     path("users/<id:user_id>/logs", logs.user_logs, name="logs"),

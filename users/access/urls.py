@@ -99,7 +99,7 @@ urlpatterns = [
     ),
     path(
         "applications/<id:application_id>/roles/<id:role_id>/remove",
-        access.application_role_remove,
+        access.ApplicationRoleRemove.as_view(),
         name="application-role-remove",
     ),
 ]

@@ -6,9 +6,9 @@ from users.views.access.applications import (  # noqa: F401
     ApplicationDelete,
     ApplicationEdit,
     ApplicationNew,
+    ApplicationRoleRemove,
     application_detail,
     application_list,
-    application_role_remove,
     application_roles_assign,
     application_rotate_secret,
 )
@@ -41,12 +41,12 @@ from users.views.access.roles import (  # noqa: F401
     role_list,
 )
 from users.views.access.user_access import (  # noqa: F401
+    UserOrganizationRemove,
+    UserRoleRemove,
     user_organization_add,
-    user_organization_remove,
     user_organization_roles,
     user_organizations,
     user_permissions,
-    user_role_remove,
     user_roles,
     user_roles_assign,
 )

@@ -276,3 +276,34 @@ class DeleteDialog(ThingMixin, ConfirmDialog):
         if self.detail_url:  # its page is gone: to the list
             return go(self.request, message, self.list_page())
         return reload(self.request, message, self.list_page())
+
+
+class RemoveDialog(ConfirmDialog):
+    """Take something from a user or an application (a role, a membership): a "Remove"
+    confirmation, then a reload of the page it was opened on (`back`)."""
+
+    title = ""
+
+    def text(self) -> str:
+        raise NotImplementedError
+
+    def back(self) -> str:
+        raise NotImplementedError
+
+    def removed(self) -> str:
+        """The message after it."""
+        raise NotImplementedError
+
+    def get_dialog(self):
+        return Dialog(
+            CONFIRM,
+            danger=True,
+            title=self.title,
+            text=self.text(),
+            url=self.request.path,
+            submit="Remove",
+            cancel=self.back(),
+        )
+
+    def done(self):
+        return reload(self.request, self.removed(), self.back())

@@ -46,7 +46,7 @@ from users.views.access._common import (
     CreateDialog,
     DeleteDialog,
     EditDialog,
-    _confirm_dialog,
+    RemoveDialog,
     _count_text,
     _origin,
     _valid_roles,
@@ -230,27 +230,27 @@ def application_roles_assign(request, application_id):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required("users.change_application", raise_exception=True)
-@vary_on_headers("HX-Request")
-def application_role_remove(request, application_id, role_id):
-    application = _m2m_application_or_404(application_id)
-    role = get_object_or_404(Role, pk=role_id, application_assignments__application=application)
-    detail = reverse("access:application-detail", args=[application.pk])
-    confirm = Dialog(
-        CONFIRM,
-        danger=True,
-        title="Remove role",
-        text=f"Remove the role “{role.name}” from “{application.name}”? It loses the "
-        "permissions the role grants at once, and its current access tokens stop working.",
-        url=reverse("access:application-role-remove", args=[application.pk, role.pk]),
-        submit="Remove",
-        cancel=detail,
-    )
-    if request.method != "POST" or confirm.blocked:
-        return _confirm_dialog(request, confirm)
-    try:
-        remove_application_role(application, role, origin=_origin(request))
-    except ServiceError as error:
-        return _confirm_dialog(request, confirm, error=error)
-    return reload(request, f"Role “{role.name}” removed.", detail)
+class ApplicationRoleRemove(RemoveDialog):
+    permission = "users.change_application"
+    title = "Remove role"
+
+    def load(self):
+        self.application = _m2m_application_or_404(self.kwargs["application_id"])
+        self.role = get_object_or_404(
+            Role, pk=self.kwargs["role_id"], application_assignments__application=self.application
+        )
+
+    def text(self):
+        return (
+            f"Remove the role “{self.role.name}” from “{self.application.name}”? It loses the "
+            "permissions the role grants at once, and its current access tokens stop working."
+        )
+
+    def back(self):
+        return reverse("access:application-detail", args=[self.application.pk])
+
+    def removed(self):
+        return f"Role “{self.role.name}” removed."
+
+    def act(self):
+        remove_application_role(self.application, self.role, origin=self.origin)

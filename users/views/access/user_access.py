@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from console.dialogs import CONFIRM, FORM, Dialog, posted, reload, render_page, submitted
+from console.dialogs import FORM, Dialog, posted, reload, render_page, submitted
 from users.access import search as access_search
 from users.access.forms import (
     AddMembershipForm,
@@ -31,7 +31,7 @@ from users.views.access._common import (
     BAD_SEARCH,
     CHANGE_USER,
     READ,
-    _confirm_dialog,
+    RemoveDialog,
     _form_dialog,
     _origin,
     _valid_roles,
@@ -121,31 +121,30 @@ def user_roles_assign(request, user_id):
     return render_page(request, "access/user_roles_assign.html", fragment, context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(CHANGE_USER, raise_exception=True)
-@vary_on_headers("HX-Request")
-def user_role_remove(request, user_id, role_id):
-    subject = get_user_or_404(user_id)
-    role = get_object_or_404(Role, pk=role_id, assignments__user=subject)
-    url = reverse("users:role-remove", args=[subject.pk, role.pk])
-    back = reverse("users:roles", args=[subject.pk])
-    confirm = Dialog(
-        CONFIRM,
-        danger=True,
-        title="Remove role",
-        text=f"Remove the role “{role.name}” from this user? They lose the permissions "
-        "it grants, unless another of their roles grants them too.",
-        url=url,
-        submit="Remove",
-        cancel=back,
-    )
-    if request.method != "POST" or confirm.blocked:
-        return _confirm_dialog(request, confirm, subject=subject)
-    try:
-        remove_role(subject, role, origin=_origin(request))
-    except ServiceError as error:
-        return _confirm_dialog(request, confirm, error=error, subject=subject)
-    return reload(request, f"Role “{role.name}” removed.", back)
+class UserRoleRemove(RemoveDialog):
+    permission = CHANGE_USER
+    title = "Remove role"
+
+    def load(self):
+        self.subject = get_user_or_404(self.kwargs["user_id"])
+        self.role = get_object_or_404(
+            Role, pk=self.kwargs["role_id"], assignments__user=self.subject
+        )
+
+    def text(self):
+        return (
+            f"Remove the role “{self.role.name}” from this user? They lose the permissions "
+            "it grants, unless another of their roles grants them too."
+        )
+
+    def back(self):
+        return reverse("users:roles", args=[self.subject.pk])
+
+    def removed(self):
+        return f"Role “{self.role.name}” removed."
+
+    def act(self):
+        remove_role(self.subject, self.role, origin=self.origin)
 
 
 # --- A user's Organizations tab ------------------------------------------------------------
@@ -255,28 +254,26 @@ def user_organization_roles(request, user_id, organization_id):
     return reload(request, f"Roles in “{organization.name}” saved.", back)
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(CHANGE_USER, raise_exception=True)
-@vary_on_headers("HX-Request")
-def user_organization_remove(request, user_id, organization_id):
-    subject = get_user_or_404(user_id)
-    membership = _membership_or_404(subject, organization_id)
-    organization = membership.organization
-    back = reverse("users:organizations", args=[subject.pk])
-    confirm = Dialog(
-        CONFIRM,
-        danger=True,
-        title="Remove from organization",
-        text=f"Remove this user from “{organization.name}”? Their organization roles "
-        "there go too. Their account is not changed otherwise.",
-        url=reverse("users:organization-remove", args=[subject.pk, organization.pk]),
-        submit="Remove",
-        cancel=back,
-    )
-    if request.method != "POST" or confirm.blocked:
-        return _confirm_dialog(request, confirm, subject=subject)
-    try:
-        remove_membership(subject, organization, origin=_origin(request))
-    except ServiceError as error:
-        return _confirm_dialog(request, confirm, error=error, subject=subject)
-    return reload(request, f"Removed from “{organization.name}”.", back)
+class UserOrganizationRemove(RemoveDialog):
+    permission = CHANGE_USER
+    title = "Remove from organization"
+
+    def load(self):
+        self.subject = get_user_or_404(self.kwargs["user_id"])
+        membership = _membership_or_404(self.subject, self.kwargs["organization_id"])
+        self.organization = membership.organization
+
+    def text(self):
+        return (
+            f"Remove this user from “{self.organization.name}”? Their organization roles "
+            "there go too. Their account is not changed otherwise."
+        )
+
+    def back(self):
+        return reverse("users:organizations", args=[self.subject.pk])
+
+    def removed(self):
+        return f"Removed from “{self.organization.name}”."
+
+    def act(self):
+        remove_membership(self.subject, self.organization, origin=self.origin)
