@@ -52,7 +52,7 @@ urlpatterns = [
     ),
     path(
         "users/<id:user_id>/organizations/<id:organization_id>/roles",
-        access.user_organization_roles,
+        access.UserOrganizationRoles.as_view(),
         name="organization-roles",
     ),
     path(

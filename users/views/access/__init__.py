@@ -42,9 +42,9 @@ from users.views.access.roles import (  # noqa: F401
 )
 from users.views.access.user_access import (  # noqa: F401
     UserOrganizationRemove,
+    UserOrganizationRoles,
     UserRoleRemove,
     user_organization_add,
-    user_organization_roles,
     user_organizations,
     user_permissions,
     user_roles,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from console.dialogs import FORM, Dialog, posted, reload, render_page, submitted
+from console.dialogs import FORM, Dialog, reload, render_page
 from users.access import search as access_search
 from users.access.forms import (
     AddMembershipForm,
@@ -31,8 +31,8 @@ from users.views.access._common import (
     BAD_SEARCH,
     CHANGE_USER,
     READ,
+    FormDialog,
     RemoveDialog,
-    _form_dialog,
     _origin,
     _valid_roles,
 )
@@ -225,33 +225,39 @@ def _membership_or_404(subject, organization_id) -> Membership:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(CHANGE_USER, raise_exception=True)
-@vary_on_headers("HX-Request")
-def user_organization_roles(request, user_id, organization_id):
-    subject = get_user_or_404(user_id)
-    membership = _membership_or_404(subject, organization_id)
-    organization = membership.organization
-    initial = {"roles": [r.pk for r in membership.roles.all()]}
-    form = MembershipRolesForm(posted(request), initial=initial)
-    back = reverse("users:organizations", args=[subject.pk])
-    dialog = Dialog(
-        FORM,
-        title=f"Roles in {organization.name}",
-        intro="The organization roles this user holds in this organization.",
-        url=reverse("users:organization-roles", args=[subject.pk, organization.pk]),
-        submit="Save",
-        cancel=back,
-    )
-    if not submitted(request, form):
-        return _form_dialog(request, form, dialog)
-    try:
-        set_membership_roles(
-            subject, organization, form.cleaned_data["roles"], origin=_origin(request)
+class UserOrganizationRoles(FormDialog):
+    """The organization roles a user holds in one of their organizations."""
+
+    permission = CHANGE_USER
+
+    def load(self):
+        self.subject = get_user_or_404(self.kwargs["user_id"])
+        self.membership = _membership_or_404(self.subject, self.kwargs["organization_id"])
+        self.organization = self.membership.organization
+
+    def get_form(self, data):
+        initial = {"roles": [r.pk for r in self.membership.roles.all()]}
+        return MembershipRolesForm(data, initial=initial)
+
+    def back(self):
+        return reverse("users:organizations", args=[self.subject.pk])
+
+    def get_dialog(self):
+        return Dialog(
+            FORM,
+            title=f"Roles in {self.organization.name}",
+            intro="The organization roles this user holds in this organization.",
+            url=self.request.path,
+            submit="Save",
+            cancel=self.back(),
         )
-    except (ValidationError, ServiceError) as error:
-        return _form_dialog(request, form, dialog, error=error)
-    return reload(request, f"Roles in “{organization.name}” saved.", back)
+
+    def save(self, form):
+        roles = form.cleaned_data["roles"]
+        set_membership_roles(self.subject, self.organization, roles, origin=self.origin)
+
+    def done(self, saved):
+        return reload(self.request, f"Roles in “{self.organization.name}” saved.", self.back())
 
 
 class UserOrganizationRemove(RemoveDialog):
