@@ -14,6 +14,19 @@ def _generate_log_id():
     return "".join(secrets.choice(alphabet) for _ in range(21))
 
 
+def _named_user():
+    """A user an entry names (the one it is about, or the actor). Deleting the user keeps the
+    entry and its snapshot label; the Meta's indexes serve the lookups."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+
+
 class Log(models.Model):
     """One row per act: who did what to whom, from where, and how it ended."""
 
@@ -25,25 +38,11 @@ class Log(models.Model):
     key = models.CharField(max_length=128)
     result = models.CharField(max_length=16, choices=Result.choices, default=Result.SUCCESS)
     # The user the entry is about; the snapshot keeps it readable after the user is deleted.
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+    user = _named_user()
     user_ref = models.CharField(max_length=12, blank=True, default="")
     user_label = models.CharField(max_length=256, blank=True, default="")
     # Who acted: a console admin (user) or an API client (application id in actor_label).
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+    actor = _named_user()
     actor_label = models.CharField(max_length=256, blank=True, default="")
     application_id = models.CharField(max_length=21, blank=True, default="")
     ip = models.GenericIPAddressField(null=True, blank=True)

@@ -11,22 +11,16 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from users.ids import generate_long_id
+from users.models.fields import id_field, link
 
 NAME_MAX = 128
 DESCRIPTION_MAX = 256
 
 
-def _id_field():
-    return models.CharField(
-        primary_key=True, max_length=21, default=generate_long_id, editable=False
-    )
-
-
 class ApiResource(models.Model):
     """An API that accepts our access tokens, known by its indicator (the token audience)."""
 
-    id = _id_field()
+    id = id_field()
     name = models.CharField(max_length=NAME_MAX)
     indicator = models.CharField("API identifier", max_length=256)
     created_at = models.DateTimeField(default=timezone.now)
@@ -49,7 +43,7 @@ class ApiResource(models.Model):
 class Scope(models.Model):
     """A permission of an API resource, e.g. `read:orders`."""
 
-    id = _id_field()
+    id = id_field()
     resource = models.ForeignKey(ApiResource, on_delete=models.CASCADE, related_name="scopes")
     name = models.CharField(max_length=NAME_MAX)
     description = models.CharField(max_length=DESCRIPTION_MAX, blank=True, default="")
@@ -77,7 +71,7 @@ class Role(models.Model):
         USER = "User", "User"
         MACHINE_TO_MACHINE = "MachineToMachine", "Machine-to-machine"
 
-    id = _id_field()
+    id = id_field()
     name = models.CharField(max_length=NAME_MAX)
     description = models.CharField(max_length=DESCRIPTION_MAX, blank=True, default="")
     type = models.CharField(max_length=32, choices=Type.choices, default=Type.USER)
@@ -102,18 +96,11 @@ class Role(models.Model):
 class UserRole(models.Model):
     """A role given to a user; one row per (user, role) whatever happens concurrently."""
 
-    id = _id_field()
+    id = id_field()
     # The unique (user, role) index serves "the user's roles"; role_id has its own index for
     # "the role's users" (a role may have a million).
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="role_assignments",
-        db_index=False,
-    )
-    role = models.ForeignKey(
-        Role, on_delete=models.CASCADE, related_name="assignments", db_index=False
-    )
+    user = link(settings.AUTH_USER_MODEL, "role_assignments")
+    role = link(Role, "assignments")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -133,7 +120,7 @@ class UserRole(models.Model):
 class Organization(models.Model):
     """A group of users (a customer, a team) in which they hold organization roles."""
 
-    id = _id_field()
+    id = id_field()
     name = models.CharField(max_length=NAME_MAX)
     description = models.CharField(max_length=DESCRIPTION_MAX, blank=True, default="")
     custom_data = models.JSONField(default=dict, blank=True)
@@ -149,7 +136,7 @@ class Organization(models.Model):
 class OrganizationRole(models.Model):
     """A role a member holds inside an organization (the same set for every organization)."""
 
-    id = _id_field()
+    id = id_field()
     name = models.CharField(max_length=NAME_MAX)
     description = models.CharField(max_length=DESCRIPTION_MAX, blank=True, default="")
     scopes = models.ManyToManyField(Scope, related_name="organization_roles", blank=True)
@@ -173,16 +160,9 @@ class OrganizationRole(models.Model):
 class Membership(models.Model):
     """A user's membership of an organization, with the organization roles they hold there."""
 
-    id = _id_field()
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        db_index=False,
-    )
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships", db_index=False
-    )
+    id = id_field()
+    user = link(settings.AUTH_USER_MODEL, "memberships")
+    organization = link(Organization, "memberships")
     roles = models.ManyToManyField(OrganizationRole, related_name="memberships", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

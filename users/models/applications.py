@@ -5,8 +5,8 @@ from django.db import models
 from django.utils import timezone
 from oauth2_provider.models import AbstractApplication
 
-from users.ids import generate_long_id
 from users.models.access import Role
+from users.models.fields import id_field, link
 
 
 class Application(AbstractApplication):
@@ -40,7 +40,7 @@ class Application(AbstractApplication):
         ),
     }
 
-    id = models.CharField(primary_key=True, max_length=21, default=generate_long_id, editable=False)
+    id = id_field()
     type = models.CharField(max_length=32, choices=Type.choices, default=Type.TRADITIONAL)
     description = models.TextField(blank=True, default="")
     secret_rotated_at = models.DateTimeField(null=True, blank=True)
@@ -121,13 +121,9 @@ def _is_loopback_http(uri: str) -> bool:
 class ApplicationRole(models.Model):
     """A machine-to-machine role given to a machine-to-machine application; one row per pair."""
 
-    id = models.CharField(primary_key=True, max_length=21, default=generate_long_id, editable=False)
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="role_assignments", db_index=False
-    )
-    role = models.ForeignKey(
-        Role, on_delete=models.CASCADE, related_name="application_assignments", db_index=False
-    )
+    id = id_field()
+    application = link(Application, "role_assignments")
+    role = link(Role, "application_assignments")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -5,13 +5,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from users.ids import generate_long_id
+from users.models.fields import id_field
 
 
 class Identity(models.Model):
     """A social connection (Logto's `identities[target]`): one per target per user."""
 
-    id = models.CharField(primary_key=True, max_length=21, default=generate_long_id, editable=False)
+    id = id_field()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identities"
     )
@@ -36,7 +36,7 @@ class Identity(models.Model):
 class SsoIdentity(models.Model):
     """An enterprise SSO identity; read-only in the console."""
 
-    id = models.CharField(primary_key=True, max_length=21, default=generate_long_id, editable=False)
+    id = id_field()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identities"
     )
@@ -65,7 +65,7 @@ class MfaFactor(models.Model):
         WEBAUTHN = "WebAuthn", "Passkey"
         BACKUP_CODE = "BackupCode", "Backup codes"
 
-    id = models.CharField(primary_key=True, max_length=21, default=generate_long_id, editable=False)
+    id = id_field()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mfa_factors"
     )
@@ -88,7 +88,7 @@ class MfaFactor(models.Model):
 class PersonalAccessToken(models.Model):
     """A long-lived token a user (or a program acting as them) presents; only its SHA-256 is kept."""
 
-    id = models.CharField(primary_key=True, max_length=21, default=generate_long_id, editable=False)
+    id = id_field()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens"
     )

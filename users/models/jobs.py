@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from users.ids import generate_long_id
+from users.models.fields import id_field
 
 
 class BulkJob(models.Model):
@@ -33,7 +33,7 @@ class BulkJob(models.Model):
 
     ACTIVE_STATES = (State.QUEUED, State.RUNNING, State.CANCELLING)
 
-    id = models.CharField(primary_key=True, max_length=21, default=generate_long_id, editable=False)
+    id = id_field()
     action = models.CharField(max_length=32, choices=Action.choices)
     # The action's object: {"role": id} or {"organization": id}; empty for the others.
     parameters = models.JSONField(default=dict, blank=True)
