@@ -1,36 +1,24 @@
-"""What the access pages share: the views that change something, and counts (lists: lists.py).
-
-Every change is a `<dialog>` for htmx and the same form as its own page without JavaScript. A
-view checks its permission, loads what it acts on (404 for unknown ids), parses its input with
-a form, calls one verb of users.access (one module a concept) and answers (console.dialogs).
-Success ends with a message and a reload of the page the dialog was opened on, or a move to the
-new thing or the list; errors re-render the dialog by the rule of users/views/refusals.py: 400
-invalid input, 409 a name in use, a stale form or a blocked deletion, 403 a guard.
+"""What the access pages share: counts, and the dialogs of a concept's things (the lists are in
+lists.py, the dialog views in users/views/dialogs.py).
 
 The pages of a concept with its own detail page (roles, API resources, organizations,
 applications; organization roles have none, their list is their page) are written the same way:
 `CreateDialog`, `EditDialog` and `DeleteDialog` say "Create role", "Role “x” saved.", where
-Cancel goes and where success leads from the class's `noun`, `list_url` and `detail_url`. A page
-names its permission, model and form, and calls its verb in `save` or `act`.
+Cancel goes and where success leads from the class's `noun`, `list_url` and `detail_url`; the
+permission is Django's "<action>_<model>". A page names its model and form, and calls its verb
+of users.access in `save` or `act`.
 """
 
-from http import HTTPStatus
-
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils.text import capfirst
-from django.views import View
-from django.views.decorators.vary import vary_on_headers
 from django.views.generic.detail import SingleObjectMixin
 
 from audit.recorder import Origin
-from console.dialogs import CONFIRM, FORM, Dialog, go, reload, render_dialog
+from console.dialogs import CONFIRM, FORM, Dialog, go, reload
 from users.access import search as access_search
-from users.errors import ServiceError
 from users.models import Role
-from users.views.refusals import refuse
+from users.views.dialogs import ConfirmDialog, FormDialog
 
 READ = "users.view_user"
 CHANGE_USER = "users.change_user"
@@ -39,30 +27,6 @@ BAD_SEARCH = "That search is not valid: use at most 200 characters."
 
 def _origin(request) -> Origin:
     return Origin.from_request(request)
-
-
-def _form_dialog(request, form, dialog, *, error=None):
-    """The form in its dialog: 200 for a GET, 400 for a POST whose input did not parse, and a
-    service's refusal (`error`) on the form with its status."""
-    status = HTTPStatus.BAD_REQUEST if request.method == "POST" else HTTPStatus.OK
-    if error is not None:
-        status = refuse(form, error)
-    context = {}
-    if "scopes" in form.fields:
-        context["scope_groups"] = access_search.scopes_by_resource()
-        context["selected_scopes"] = form.selected_scope_ids()
-    return render_dialog(request, dialog, form=form, status=status, **context)
-
-
-def _confirm_dialog(request, confirm, *, error: ServiceError | None = None, subject=None):
-    """The confirmation: 200 for a GET, 409 for a POST on a blocked one (it never reaches the
-    service), and a service's refusal (`error`) with its status."""
-    if error is not None:
-        return render_dialog(
-            request, confirm, subject=subject, error=error.message, status=error.status
-        )
-    status = HTTPStatus.CONFLICT if request.method == "POST" else HTTPStatus.OK
-    return render_dialog(request, confirm, subject=subject, status=status)
 
 
 def _count_text(count: tuple[int, bool], one: str, many: str) -> str:
@@ -77,96 +41,7 @@ def _valid_roles(ids):
     return list(Role.objects.filter(pk__in=ids[:200]))
 
 
-# --- The views that change something ---------------------------------------------------------
-
-
-@method_decorator(vary_on_headers("HX-Request"), name="dispatch")
-class DialogView(View):
-    """A dialog: GET shows it, POST acts. Other methods are 405, a user without
-    `get_permission()` gets 403, and `load` finds what the dialog acts on (404) before anything
-    else is done."""
-
-    http_method_names = ["get", "post"]
-    permission = ""
-
-    def get_permission(self) -> str:
-        return self.permission
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.method.lower() not in self.http_method_names:
-            return self.http_method_not_allowed(request, *args, **kwargs)
-        if not request.user.has_perm(self.get_permission()):
-            raise PermissionDenied
-        self.load()
-        return super().dispatch(request, *args, **kwargs)
-
-    def load(self):
-        """Find what the dialog acts on, from `self.kwargs`."""
-
-    @property
-    def origin(self) -> Origin:
-        return Origin.from_request(self.request)
-
-
-class FormDialog(DialogView):
-    """A form in a dialog: a POST whose input parses calls `save` (one verb) and ends with
-    `done`; a refusal re-renders the form with its status."""
-
-    form_class = None
-
-    def get_form(self, data):
-        return self.form_class(data)
-
-    def get_dialog(self) -> Dialog:
-        raise NotImplementedError
-
-    def save(self, form):
-        raise NotImplementedError
-
-    def done(self, saved):
-        raise NotImplementedError
-
-    def get(self, request, *args, **kwargs):
-        return _form_dialog(request, self.get_form(None), self.get_dialog())
-
-    def post(self, request, *args, **kwargs):
-        form, dialog = self.get_form(request.POST), self.get_dialog()
-        if not form.is_valid():
-            return _form_dialog(request, form, dialog)
-        try:
-            saved = self.save(form)
-        except (ValidationError, ServiceError) as error:
-            return _form_dialog(request, form, dialog, error=error)
-        return self.done(saved)
-
-
-class ConfirmDialog(DialogView):
-    """A confirmation: a POST calls `act` (one verb) and ends with `done`, unless the dialog is
-    `blocked` (409); a refusal re-renders it with its status. `subject`: the user of the tab."""
-
-    subject = None
-
-    def get_dialog(self) -> Dialog:
-        raise NotImplementedError
-
-    def act(self):
-        raise NotImplementedError
-
-    def done(self):
-        raise NotImplementedError
-
-    def get(self, request, *args, **kwargs):
-        return _confirm_dialog(request, self.get_dialog(), subject=self.subject)
-
-    def post(self, request, *args, **kwargs):
-        confirm = self.get_dialog()
-        if confirm.blocked:
-            return _confirm_dialog(request, confirm, subject=self.subject)
-        try:
-            self.act()
-        except ServiceError as error:
-            return _confirm_dialog(request, confirm, error=error, subject=self.subject)
-        return self.done()
+# --- The dialogs of a concept's things ------------------------------------------------------
 
 
 class ThingMixin(SingleObjectMixin):
@@ -200,6 +75,15 @@ class ThingMixin(SingleObjectMixin):
 
     def message(self, thing, done: str) -> str:
         return f"{capfirst(self.noun)} “{thing.name}” {done}."
+
+    def form_context(self, form):
+        """A role's form ticks permissions: every API resource's, grouped."""
+        if "scopes" not in form.fields:
+            return {}
+        return {
+            "scope_groups": access_search.scopes_by_resource(),
+            "selected_scopes": form.selected_scope_ids(),
+        }
 
 
 class CreateDialog(ThingMixin, FormDialog):

@@ -31,12 +31,12 @@ from users.views.access._common import (
     BAD_SEARCH,
     CHANGE_USER,
     READ,
-    FormDialog,
     RemoveDialog,
     _origin,
     _valid_roles,
 )
 from users.views.access.lists import show_list
+from users.views.dialogs import FormDialog
 from users.views.directory import get_user_or_404
 from users.views.refusals import refuse
 
