@@ -14,8 +14,8 @@ urlpatterns = [
     path(
         "users/<id:user_id>/reset-password", user_actions.user_reset_password, name="reset-password"
     ),
-    path("users/<id:user_id>/suspend", user_actions.user_suspend, name="suspend"),
-    path("users/<id:user_id>/reactivate", user_actions.user_reactivate, name="reactivate"),
+    path("users/<id:user_id>/suspend", user_actions.UserSuspend.as_view(), name="suspend"),
+    path("users/<id:user_id>/reactivate", user_actions.UserReactivate.as_view(), name="reactivate"),
     path("users/<id:user_id>/delete", user_actions.user_delete, name="delete"),
     path(
         "users/<id:user_id>/identities/<id:identity_id>/remove",
@@ -23,17 +23,19 @@ urlpatterns = [
         name="identity-remove",
     ),
     path(
-        "users/<id:user_id>/mfa/<id:factor_id>/remove", user_actions.mfa_remove, name="mfa-remove"
+        "users/<id:user_id>/mfa/<id:factor_id>/remove",
+        user_actions.MfaRemove.as_view(),
+        name="mfa-remove",
     ),
     path("users/<id:user_id>/tokens/new", tokens.token_new, name="token-new"),
     path(
         "users/<id:user_id>/tokens/<id:token_id>/rename",
-        tokens.token_rename,
+        tokens.TokenRename.as_view(),
         name="token-rename",
     ),
     path(
         "users/<id:user_id>/tokens/<id:token_id>/delete",
-        tokens.token_delete,
+        tokens.TokenDelete.as_view(),
         name="token-delete",
     ),
     path("users/<id:user_id>/roles", access.user_roles, name="roles"),

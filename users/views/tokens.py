@@ -10,13 +10,14 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from audit.recorder import Origin
-from console.dialogs import is_fragment, posted, reload, render_dialog, submitted
+from console.dialogs import is_fragment, posted, render_dialog, submitted
 from users import services
 from users.errors import ServiceError
 from users.forms import RenameTokenForm, TokenForm
+from users.views.dialogs import ConfirmDialog, FormDialog
 from users.views.directory import get_user_or_404
 from users.views.refusals import refuse
-from users.views.user_actions import CHANGE, _back, _unless_posted, _user_dialog
+from users.views.user_actions import CHANGE, UserDialog, _unless_posted, _user_dialog
 
 
 @never_cache
@@ -53,57 +54,35 @@ def token_new(request, user_id):
     return render(request, "users/token_result.html" + fragment, context)
 
 
-def _get_token(subject, token_id):
-    return get_object_or_404(subject.access_tokens, pk=token_id)
+class TokenDialog(UserDialog):
+    """A dialog about one of the user's tokens."""
+
+    def load(self):
+        super().load()
+        self.token = get_object_or_404(self.subject.access_tokens, pk=self.kwargs["token_id"])
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(CHANGE, raise_exception=True)
-@vary_on_headers("HX-Request")
-def token_rename(request, user_id, token_id):
-    subject = get_user_or_404(user_id)
-    token = _get_token(subject, token_id)
-    dialog = _user_dialog(
-        subject,
-        "users:token-rename",
-        token.pk,
-        title="Rename token",
-        submit="Save",
-    )
-    form = RenameTokenForm(posted(request), initial={"name": token.name})
-    if not submitted(request, form):
-        return render_dialog(
-            request, dialog, subject=subject, form=form, status=_unless_posted(request)
-        )
-    try:
-        services.rename_personal_access_token(
-            token, origin=Origin.from_request(request), name=form.cleaned_data["name"]
-        )
-    except (ValidationError, ServiceError) as refusal:
-        status = refuse(form, refusal)
-        return render_dialog(request, dialog, subject=subject, form=form, status=status)
-    return reload(request, "Token renamed.", _back(subject))
+class TokenRename(TokenDialog, FormDialog):
+    title = "Rename token"
+    submit = "Save"
+    message = "Token renamed."
+
+    def get_form(self, data):
+        return RenameTokenForm(data, initial={"name": self.token.name})
+
+    def save(self, form):
+        name = form.cleaned_data["name"]
+        services.rename_personal_access_token(self.token, origin=self.origin, name=name)
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(CHANGE, raise_exception=True)
-@vary_on_headers("HX-Request")
-def token_delete(request, user_id, token_id):
-    subject = get_user_or_404(user_id)
-    token = _get_token(subject, token_id)
-    dialog = _user_dialog(
-        subject,
-        "users:token-delete",
-        token.pk,
-        title="Delete token",
-        text=f"Delete the token “{token.name}”? Programs using it will be refused at once.",
-        submit="Delete token",
-        danger=True,
-    )
-    if request.method == "POST":
-        try:
-            services.delete_personal_access_token(token, origin=Origin.from_request(request))
-        except ServiceError as e:
-            return render_dialog(request, dialog, subject=subject, error=e.message, status=e.status)
-        return reload(request, "Token deleted.", _back(subject))
-    return render_dialog(request, dialog, subject=subject)
+class TokenDelete(TokenDialog, ConfirmDialog):
+    title = "Delete token"
+    submit = "Delete token"
+    danger = True
+    message = "Token deleted."
+
+    def get_text(self):
+        return f"Delete the token “{self.token.name}”? Programs using it will be refused at once."
+
+    def act(self):
+        services.delete_personal_access_token(self.token, origin=self.origin)

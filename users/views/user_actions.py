@@ -22,6 +22,7 @@ from console.dialogs import ACTION, Dialog, go, is_fragment, posted, reload, ren
 from users import services
 from users.errors import ConfirmationRequired, ServiceError
 from users.forms import ConfirmLockoutForm, DeleteUserForm, ResetPasswordForm
+from users.views.dialogs import ConfirmDialog
 from users.views.directory import get_user_or_404
 
 CHANGE = "users.change_user"
@@ -43,48 +44,63 @@ def _user_dialog(subject, url_name, *ids, **text) -> Dialog:
     return Dialog(ACTION, url=url, cancel=_back(subject), **text)
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(CHANGE, raise_exception=True)
-@vary_on_headers("HX-Request")
-def user_suspend(request, user_id):
-    subject = get_user_or_404(user_id)
-    dialog = _user_dialog(
-        subject,
-        "users:suspend",
-        title="Suspend user",
-        text="The user will not be able to sign in, and their sessions and tokens end now. "
-        "You can reactivate them later.",
-        submit="Suspend",
-        danger=True,
-    )
-    if request.method == "POST":
-        try:
-            services.suspend_user(subject, origin=Origin.from_request(request))
-        except ServiceError as e:
-            return render_dialog(request, dialog, subject=subject, error=e.message, status=e.status)
-        return reload(request, "User suspended.", _back(subject))
-    return render_dialog(request, dialog, subject=subject)
+class UserDialog:
+    """A dialog of the Settings tab about the user of the URL: Cancel goes back to the tab, and
+    success reloads it with `message`."""
+
+    permission = CHANGE
+    title = ""
+    text = ""
+    submit = ""
+    danger = False
+    message = ""
+
+    def load(self):
+        self.subject = get_user_or_404(self.kwargs["user_id"])
+
+    def back(self) -> str:
+        return _back(self.subject)
+
+    def get_text(self) -> str:
+        return self.text
+
+    def get_dialog(self):
+        return Dialog(
+            ACTION,
+            title=self.title,
+            text=self.get_text(),
+            url=self.request.path,
+            cancel=self.back(),
+            submit=self.submit,
+            danger=self.danger,
+        )
+
+    def done(self, saved=None):
+        return reload(self.request, self.message, self.back())
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(CHANGE, raise_exception=True)
-@vary_on_headers("HX-Request")
-def user_reactivate(request, user_id):
-    subject = get_user_or_404(user_id)
-    dialog = _user_dialog(
-        subject,
-        "users:reactivate",
-        title="Reactivate user",
-        text="The user will be able to sign in again.",
-        submit="Reactivate",
+class UserSuspend(UserDialog, ConfirmDialog):
+    title = "Suspend user"
+    text = (
+        "The user will not be able to sign in, and their sessions and tokens end now. "
+        "You can reactivate them later."
     )
-    if request.method == "POST":
-        try:
-            services.reactivate_user(subject, origin=Origin.from_request(request))
-        except ServiceError as e:
-            return render_dialog(request, dialog, subject=subject, error=e.message, status=e.status)
-        return reload(request, "User reactivated.", _back(subject))
-    return render_dialog(request, dialog, subject=subject)
+    submit = "Suspend"
+    danger = True
+    message = "User suspended."
+
+    def act(self):
+        services.suspend_user(self.subject, origin=self.origin)
+
+
+class UserReactivate(UserDialog, ConfirmDialog):
+    title = "Reactivate user"
+    text = "The user will be able to sign in again."
+    submit = "Reactivate"
+    message = "User reactivated."
+
+    def act(self):
+        services.reactivate_user(self.subject, origin=self.origin)
 
 
 @never_cache
@@ -195,26 +211,22 @@ def identity_remove(request, user_id, identity_id):
     return render_dialog(request, dialog, subject=subject, status=_unless_posted(request))
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(CHANGE, raise_exception=True)
-@vary_on_headers("HX-Request")
-def mfa_remove(request, user_id, factor_id):
-    subject = get_user_or_404(user_id)
-    factor = get_object_or_404(subject.mfa_factors, pk=factor_id)
-    dialog = _user_dialog(
-        subject,
-        "users:mfa-remove",
-        factor.pk,
-        title="Remove MFA factor",
-        text=f"Remove “{factor}” ({factor.get_type_display()})? The user will have to enrol it "
-        "again to use it.",
-        submit="Remove",
-        danger=True,
-    )
-    if request.method == "POST":
-        try:
-            services.remove_mfa_factor(factor, origin=Origin.from_request(request))
-        except ServiceError as e:
-            return render_dialog(request, dialog, subject=subject, error=e.message, status=e.status)
-        return reload(request, "MFA factor removed.", _back(subject))
-    return render_dialog(request, dialog, subject=subject)
+class MfaRemove(UserDialog, ConfirmDialog):
+    title = "Remove MFA factor"
+    submit = "Remove"
+    danger = True
+    message = "MFA factor removed."
+
+    def load(self):
+        super().load()
+        self.factor = get_object_or_404(self.subject.mfa_factors, pk=self.kwargs["factor_id"])
+
+    def get_text(self):
+        factor = self.factor
+        return (
+            f"Remove “{factor}” ({factor.get_type_display()})? The user will have to enrol it "
+            "again to use it."
+        )
+
+    def act(self):
+        services.remove_mfa_factor(self.factor, origin=self.origin)
