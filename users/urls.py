@@ -67,12 +67,12 @@ urlpatterns = [
     path("users/<id:user_id>/sessions", sessions.user_sessions, name="sessions"),
     path(
         "users/<id:user_id>/sessions/revoke-all",
-        sessions.sessions_revoke_all,
+        sessions.SessionsRevokeAll.as_view(),
         name="sessions-revoke-all",
     ),
     path(
         "users/<id:user_id>/sessions/<id:session_id>/revoke",
-        sessions.session_revoke,
+        sessions.SessionRevoke.as_view(),
         name="session-revoke",
     ),
     path("users/<id:user_id>/lock-down", sessions.user_lock_down, name="lock-down"),

@@ -20,8 +20,10 @@ from audit.recorder import Origin
 from console.dialogs import ACTION, Dialog, is_fragment, posted, reload, render_dialog
 from signin import sessions
 from users import services
-from users.errors import ServiceError
+from users.errors import ServiceError, StaleError
+from users.views.dialogs import ConfirmDialog
 from users.views.directory import get_user_or_404
+from users.views.user_actions import UserDialog
 
 CHANGE = "users.change_user"
 
@@ -50,61 +52,57 @@ def _tab(subject, name="users:sessions"):
     return reverse(name, args=[subject.pk])
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(CHANGE, raise_exception=True)
-@vary_on_headers("HX-Request")
-def session_revoke(request, user_id, session_id):
-    subject = get_user_or_404(user_id)
-    try:
-        session = sessions.get_session(subject, session_id)
-    except sessions.SessionNotFound:
-        raise Http404("No such session") from None
-    what = (
-        "signs this browser out"
-        if session.kind == session.Kind.BROWSER
-        else "revokes every token the application holds for this user"
-    )
-    app = session.application.name if session.application else "no application"
-    dialog = Dialog(
-        ACTION,
-        title="Revoke session",
-        text=f"{session.get_kind_display()} · {app}: this {what}.",
-        url=reverse("users:session-revoke", args=[subject.pk, session.pk]),
-        cancel=_tab(subject),
-        submit="Revoke",
-        danger=True,
-    )
-    if request.method == "POST":
+class SessionsDialog(UserDialog, ConfirmDialog):
+    """A confirmation on the Sessions tab: Cancel and success go back to it."""
+
+    def back(self):
+        return _tab(self.subject)
+
+
+class SessionRevoke(SessionsDialog):
+    title = "Revoke session"
+    submit = "Revoke"
+    danger = True
+    message = "Session revoked."
+
+    def load(self):
+        super().load()
         try:
-            sessions.revoke_session(subject, session.pk, origin=Origin.from_request(request))
+            self.session = sessions.get_session(self.subject, self.kwargs["session_id"])
         except sessions.SessionNotFound:
-            error = "This session has already ended."
-            return render_dialog(
-                request, dialog, subject=subject, error=error, status=HTTPStatus.CONFLICT
-            )
-        return reload(request, "Session revoked.", _tab(subject))
-    return render_dialog(request, dialog, subject=subject)
+            raise Http404("No such session") from None
+
+    def get_text(self):
+        session = self.session
+        what = (
+            "signs this browser out"
+            if session.kind == session.Kind.BROWSER
+            else "revokes every token the application holds for this user"
+        )
+        app = session.application.name if session.application else "no application"
+        return f"{session.get_kind_display()} · {app}: this {what}."
+
+    def act(self):
+        try:
+            sessions.revoke_session(self.subject, self.session.pk, origin=self.origin)
+        except sessions.SessionNotFound:
+            raise StaleError("This session has already ended.") from None
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(CHANGE, raise_exception=True)
-@vary_on_headers("HX-Request")
-def sessions_revoke_all(request, user_id):
-    subject = get_user_or_404(user_id)
-    dialog = Dialog(
-        ACTION,
-        title="Revoke all sessions",
-        text="Every browser this user signed in with is signed out, and every application "
-        "loses its tokens for them. They can sign in again.",
-        url=reverse("users:sessions-revoke-all", args=[subject.pk]),
-        cancel=_tab(subject),
-        submit="Revoke all",
-        danger=True,
+class SessionsRevokeAll(SessionsDialog):
+    title = "Revoke all sessions"
+    text = (
+        "Every browser this user signed in with is signed out, and every application "
+        "loses its tokens for them. They can sign in again."
     )
-    if request.method == "POST":
-        count = sessions.revoke_all_sessions(subject, origin=Origin.from_request(request))
-        return reload(request, f"{count} session(s) revoked.", _tab(subject))
-    return render_dialog(request, dialog, subject=subject)
+    submit = "Revoke all"
+    danger = True
+
+    def act(self):
+        self.count = sessions.revoke_all_sessions(self.subject, origin=self.origin)
+
+    def done(self):
+        return reload(self.request, f"{self.count} session(s) revoked.", self.back())
 
 
 @require_http_methods(["GET", "POST"])
