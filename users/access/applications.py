@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import get_access_token_model
@@ -15,7 +15,9 @@ from users.access.common import (
     clean_text,
     field_error,
     given,
+    insert_pairs,
     name_ref,
+    roles_added,
 )
 from users.models import (
     Application,
@@ -211,24 +213,12 @@ def assign_application_roles(
         new = [r for r in roles if r.pk not in have]
         if not new:
             return []
-        try:
-            with transaction.atomic():
-                ApplicationRole.objects.bulk_create(
-                    [ApplicationRole(application=app, role=r) for r in new], ignore_conflicts=True
-                )
-        except IntegrityError:
-            raise ValidationError(
-                "One of these roles was just deleted. Reload and try again.", code="stale"
-            ) from None
-        record(
-            "Application.Roles.Assign",
-            origin=origin,
-            payload={
-                "application": name_ref(app),
-                "added": [{**name_ref(r), "type": r.type} for r in new],
-                "roleCount": {"old": len(have), "new": len(have) + len(new)},
-            },
+        insert_pairs(
+            [ApplicationRole(application=app, role=r) for r in new],
+            stale="One of these roles was just deleted. Reload and try again.",
         )
+        payload = {"application": name_ref(app), **roles_added(new, have)}
+        record("Application.Roles.Assign", origin=origin, payload=payload)
     return new
 
 

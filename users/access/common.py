@@ -179,3 +179,21 @@ def update_named(model, obj, action: str, *, origin: Origin, values: dict, scope
             )
         record(action, origin=origin, payload={"role": name_ref(obj), "changes": changes})
     return obj
+
+
+def insert_pairs(rows: list, *, stale: str) -> None:
+    """Insert pair rows (a user's roles, an application's): a pair another request added
+    meanwhile is skipped; a side deleted or changed since the form was opened is a stale form."""
+    try:
+        with transaction.atomic():
+            type(rows[0]).objects.bulk_create(rows, ignore_conflicts=True)
+    except IntegrityError:
+        raise ValidationError(stale, code="stale") from None
+
+
+def roles_added(new: list, have: set) -> dict:
+    """The audit payload of roles given to a holder that had `have`."""
+    return {
+        "added": [{**name_ref(r), "type": r.type} for r in new],
+        "roleCount": {"old": len(have), "new": len(have) + len(new)},
+    }

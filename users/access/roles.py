@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from audit.recorder import Origin, record
 from users.access.common import (
@@ -13,7 +13,9 @@ from users.access.common import (
     existing_scopes,
     field_error,
     given,
+    insert_pairs,
     name_ref,
+    roles_added,
     scope_refs,
     update_named,
 )
@@ -101,26 +103,12 @@ def assign_roles(user: User, roles: Iterable[Role], *, origin: Origin) -> list[R
         new = [r for r in roles if r.pk not in have]
         if not new:
             return []
-        try:
-            with transaction.atomic():
-                UserRole.objects.bulk_create(
-                    [UserRole(user=user, role=r) for r in new], ignore_conflicts=True
-                )
-        except IntegrityError:
-            # A role was deleted, or made machine-to-machine, since the form was opened.
-            raise ValidationError(
-                "One of these roles was just deleted or changed. Reload and try again.",
-                code="stale",
-            ) from None
-        record(
-            "User.Roles.Assign",
-            origin=origin,
-            user=user,
-            payload={
-                "added": [{**name_ref(r), "type": r.type} for r in new],
-                "roleCount": {"old": len(have), "new": len(have) + len(new)},
-            },
+        # A role deleted, or made machine-to-machine, since the form was opened: stale.
+        insert_pairs(
+            [UserRole(user=user, role=r) for r in new],
+            stale="One of these roles was just deleted or changed. Reload and try again.",
         )
+        record("User.Roles.Assign", origin=origin, user=user, payload=roles_added(new, have))
     return new
 
 
