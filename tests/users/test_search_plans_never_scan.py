@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import UserFactory
-from users.search import search_users
+from users.search import search_users, split_planner_settings
 
 pytestmark = [
     pytest.mark.django_db,
@@ -27,12 +27,16 @@ def plans_of(search: str) -> list[str]:
     plans = []
     with connection.cursor() as cursor:
         for query in queries.captured_queries:
-            sql = query["sql"]
+            setup, sql, reset = split_planner_settings(query["sql"])
             if sql.startswith(("SELECT set_config(", "RESET ")):
                 cursor.execute(sql)  # the settings the next query was planned under
-            else:
-                cursor.execute("EXPLAIN " + sql)
-                plans.append(sql + "\n" + "\n".join(row[0] for row in cursor.fetchall()))
+                continue
+            if setup:
+                cursor.execute(setup)  # sent in one batch with the query
+            cursor.execute("EXPLAIN " + sql)
+            plans.append(sql + "\n" + "\n".join(row[0] for row in cursor.fetchall()))
+            if reset:
+                cursor.execute(reset)
     return plans
 
 
