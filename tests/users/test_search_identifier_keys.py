@@ -12,18 +12,10 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import UserFactory
-from users.models import User
-from users.search import _identifier_key, parse_terms, search_users
+from tests.users.test_search_strategies_match_scan import scan
+from users.search import _identifier_key, search_users
 
 pytestmark = pytest.mark.django_db
-
-
-def scan(search: str) -> list[str]:
-    """Ids newest first of the users whose search_text holds every term: no index involved."""
-    queryset = User.objects.all()
-    for term in parse_terms(search):
-        queryset = queryset.filter(search_text__contains=term)
-    return list(queryset.order_by("-created_at", "-id").values_list("id", flat=True))
 
 
 @pytest.fixture
@@ -37,17 +29,11 @@ def lookalikes():
         ("j.gonzales407@mail.example", "jgonzales407", "5511927069719", "Elena.Morales407"),
         ("notes@example.org", "helena_morales4070", None, "elena.morales407@example.org"),
     ]
-    users = []
-    for minutes, (email, username, phone, name) in enumerate(people):
-        users.append(
-            UserFactory(
-                primary_email=email,
-                username=username,
-                primary_phone=phone,
-                name=name,
-                created_at=now - timedelta(minutes=minutes),
-            )
-        )
+    fields = ("primary_email", "username", "primary_phone", "name")
+    users = [
+        UserFactory(**dict(zip(fields, person, strict=True)), created_at=now - timedelta(minutes=i))
+        for i, person in enumerate(people)
+    ]
     UserFactory.create_batch(30)
     return users
 
