@@ -9,6 +9,7 @@ whose identifier holds the whole term (a longer email, a name) must.
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from tests.factories import UserFactory
@@ -76,3 +77,12 @@ def test_a_shared_key_does_not_bring_in_the_others(lookalikes):
     assert [u.id for u in search_users("carlos.morales407@example.org").users] == [carlos.id]
     assert [u.id for u in search_users("+34699069719").users] == [carlos.id]
     assert [u.id for u in search_users(elena.id).users] == [elena.id]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+def test_an_exact_identifier_takes_two_round_trips(lookalikes, django_assert_num_queries):
+    # The ids (with their planner settings in the same batch), then the page's rows.
+    with django_assert_num_queries(2):
+        found = search_users(lookalikes[1].primary_email)
+
+    assert [u.id for u in found.users] == [lookalikes[1].id]
