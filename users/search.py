@@ -403,7 +403,7 @@ def _identifier_key(term: str) -> str:
 
     The index's cost grows with the trigrams it intersects, most of all the common ones a whole
     identifier brings (a name's "  m", " mo", "ale", "na "): `elena.morales407@example.org` read
-    ~250 index pages, its `s407@` ~25. Six letters and digits (eight digits) are still rare
+    253 index buffers, its `les407@` 38. Six letters and digits (eight digits) are still rare
     enough to find a handful of rows, and every row found is checked against the whole term.
     """
     local = term.rsplit("@", 1)[0] if "@" in term else term
