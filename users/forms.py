@@ -45,8 +45,8 @@ def _time_zone_options() -> str:
 
 
 class _QuickInput:
-    """Django's `<input>` markup built in Python: the details page has ~25 inputs, and each
-    widget template render cost ~0.4 ms. Same attributes as input.html / attrs.html."""
+    """Django's `<input>` markup built in Python: the details page has ~25 inputs, each a
+    widget template render otherwise. Same attributes as input.html / attrs.html."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
