@@ -83,15 +83,17 @@ def main(argv=None) -> int:
             wrk_env = dict(os.environ, COOKIE=cookie, PATHS_FILE=listing.name)
             subprocess.run([*wrk, "-d3s"], env=wrk_env, capture_output=True, check=True)  # warm-up
             load = os.getloadavg()[0]
+            cpu_before = workers_cpu(server.pid)
             run = [*wrk, f"-d{args.duration}s"]
             output = subprocess.run(
                 run, env=wrk_env, capture_output=True, text=True, check=True
             ).stdout
+            cpu = workers_cpu(server.pid) - cpu_before
         rss = workers_rss(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    return report(output, rss, paths, load, args)
+    return report(output, rss, cpu, paths, load, args)
 
 
 def session_cookie() -> str:
@@ -141,6 +143,16 @@ def wait_ready(port: int, server):
     raise SystemExit("gunicorn did not answer /healthz within 60 s")
 
 
+def workers_cpu(master: int) -> float:
+    """The workers' CPU seconds so far (user + system): wall time lies on a shared machine."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    ticks = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def workers_rss(master: int) -> list[float]:
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     sizes = []
@@ -150,7 +162,7 @@ def workers_rss(master: int) -> list[float]:
     return sizes
 
 
-def report(output: str, rss: list[float], paths: list[str], load: float, args) -> int:
+def report(output: str, rss: list[float], cpu: float, paths: list[str], load: float, args) -> int:
     figures = dict(re.findall(r"(\w+)=(\d+)", " ".join(re.findall(r"^LOAD (.*)$", output, re.M))))
     requests, seconds = int(figures["requests"]), int(figures["duration_us"]) / 1e6
     rate, p95 = requests / seconds, int(figures["p95_us"]) / 1000
@@ -162,6 +174,9 @@ def report(output: str, rss: list[float], paths: list[str], load: float, args) -
         f" · p95 {p95:.1f} · p99 {int(figures['p99_us']) / 1000:.1f}"
     )
     print("workers' RSS MiB: " + ", ".join(f"{size:.0f}" for size in rss))
+    print(
+        f"workers' CPU: {cpu:.1f} s, {cpu * 1000 / max(requests, 1):.1f} ms a request (Python only)"
+    )
     checks = [
         (f"{rate:.0f} requests/s ≥ {RATE_TARGET:g}", rate >= RATE_TARGET),
         (f"p95 {p95:.1f} ms ≤ {P95_TARGET_MS:g}", p95 <= P95_TARGET_MS),

@@ -247,19 +247,23 @@ def plans_of(search: str, *, analyze=False) -> list[str]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from users.search import search_users
+    from users.search import search_users, split_planner_settings
 
     with CaptureQueriesContext(connection) as captured:
         search_users(search)
     plans = []
     with connection.cursor() as cursor:
         for query in captured.captured_queries:
-            sql = query["sql"]
+            setup, sql, reset = split_planner_settings(query["sql"])
             if sql.startswith(("SELECT set_config(", "RESET ")):
                 cursor.execute(sql)
                 continue
+            if setup:
+                cursor.execute(setup)  # the planner settings the query ran under
             cursor.execute(("EXPLAIN (ANALYZE, BUFFERS) " if analyze else "EXPLAIN ") + sql)
             plans.append(f"-- {sql}\n" + "\n".join(line for (line,) in cursor.fetchall()))
+            if reset:
+                cursor.execute(reset)
     return plans
 
 
@@ -495,7 +499,7 @@ def explain():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from users.search import search_users
+    from users.search import search_users, split_planner_settings
 
     if connection.vendor != "postgresql":
         return
@@ -508,13 +512,17 @@ def explain():
             search_users(search, page=page)
         with connection.cursor() as cursor:
             for query in captured.captured_queries:
-                sql = query["sql"]
+                setup, sql, reset = split_planner_settings(query["sql"])
                 if sql.startswith(("SELECT set_config(", "RESET ")):
                     cursor.execute(sql)  # the planner settings the next queries ran under
                     continue
-                print(f"\n-- search_users({search!r}, page={page}):\n{sql}")
+                if setup:
+                    cursor.execute(setup)
+                print(f"\n-- search_users({search!r}, page={page}):\n{setup}\n{sql}")
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
                 print("\n".join(line for (line,) in cursor.fetchall()))
+                if reset:
+                    cursor.execute(reset)
 
 
 if __name__ == "__main__":

@@ -341,8 +341,10 @@ def _pg_capped_matches(base, terms) -> tuple[int, list | None] | None:
 
 def _pg_count(base, terms, drivers):
     if len(terms) == 1 and _IDENTIFIER_RE.match(terms[0]) and drivers.get(terms[0]):
-        # A whole identifier (email, id, phone, numbered username) is rare: no sample needed.
-        return _indexed_matches(base, terms, [terms[0]], drivers)
+        # A whole identifier (email, id, phone, numbered username) is rare: no sample needed,
+        # and a short part of it finds the few rows to check (_identifier_key).
+        term = terms[0]
+        return _indexed_matches(base, terms, [term], {term: _identifier_key(term)})
     sample = _sample(base, terms)
     if sample["all"] > COUNT_CAP:
         return sample["all"], None
@@ -391,6 +393,34 @@ def _index_key(term: str) -> str:
     return term if _TRIGRAM_RE.search(term) else ""
 
 
+_ALNUM_RUN_RE = re.compile(r"[a-z0-9]+")
+IDENTIFIER_KEY_LENGTH = 6  # letters (and digits) of an identifier the trigram index looks up
+DIGITS_KEY_LENGTH = 8  # digits alone repeat more: a longer part of a phone number
+
+
+def _identifier_key(term: str) -> str:
+    """The end of a whole identifier's last run of letters and digits, for the trigram index.
+
+    The index's cost grows with the trigrams it intersects, most of all the common ones a whole
+    identifier brings (a name's "  m", " mo", "ale", "na "): `elena.morales407@example.org` read
+    253 index buffers, its `les407@` 38. Six letters and digits (eight digits) are still rare
+    enough to find a handful of rows, and every row found is checked against the whole term.
+    """
+    local = term.rsplit("@", 1)[0] if "@" in term else term
+    runs = list(_ALNUM_RUN_RE.finditer(local))
+    if not runs:
+        return _index_key(term)
+    run = runs[-1]
+    length = DIGITS_KEY_LENGTH if run.group().isdigit() else IDENTIFIER_KEY_LENGTH
+    if len(run.group()) < 4:
+        return _index_key(term)
+    key = run.group()[-length:]
+    # An email's local part ending here: "@" after it adds the word-end trigram ("07 ").
+    if "@" in term and run.end() == len(local):
+        key += "@"
+    return key
+
+
 def _sample(base, terms) -> dict:
     hidden = _filter_terms(base, [], hide_from_text_index=True).filter(
         RawSQL(f"{_quoted_table()}.ctid < %s::tid", [f"({SAMPLE_PAGES},0)"], BooleanField())
@@ -427,16 +457,25 @@ def _text_index_only():
 
 @contextmanager
 def _planner_without(*scans):
-    """Plan the queries inside with these scan types switched off (PostgreSQL; else nothing)."""
+    """Plan the queries inside with these scan types switched off (PostgreSQL; else nothing).
+
+    Each query is sent as one batch `SELECT set_config(...); query; RESET ...`: one round trip
+    instead of three, and a failed query cannot leave the settings behind (the batch's implicit
+    transaction, or the enclosing one, rolls the SET back). Server-side binding cannot send a
+    batch with parameters: there the settings are statements of their own around the block.
+    """
     if connection.vendor != "postgresql":
         yield
         return
     settings = [f"enable_{scan}" for scan in scans]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT " + ", ".join(f"set_config('{name}', 'off', false)" for name in settings)
-        )
+    setup = "SELECT " + ", ".join(f"set_config('{name}', 'off', false)" for name in settings)
     reset = "; ".join(f"RESET {name}" for name in settings)
+    if not connection.features.uses_server_side_binding:
+        with connection.execute_wrapper(_BatchedSettings(setup, reset)):
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(setup)
     try:
         yield
     except BaseException:
@@ -447,6 +486,30 @@ def _planner_without(*scans):
         raise
     with connection.cursor() as cursor:
         cursor.execute(reset)
+
+
+class _BatchedSettings:
+    """An execute wrapper: each query travels between its planner settings and their reset."""
+
+    def __init__(self, setup, reset):
+        self.setup, self.reset = setup, reset
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(f"{self.setup};\n{sql};\n{self.reset}", params, many, context)
+        context["cursor"].nextset()  # past set_config's row: the query's rows are read next
+        return result
+
+
+def split_planner_settings(sql: str) -> tuple[str, str, str]:
+    """A logged query as (its planner settings, the query, their reset): what EXPLAIN replays.
+
+    ("", sql, "") for a query sent on its own.
+    """
+    if not sql.startswith("SELECT set_config(") or ";\n" not in sql:
+        return "", sql, ""
+    setup, rest = sql.split(";\n", 1)
+    query, reset = rest.rsplit(";\n", 1)
+    return setup, query, reset
 
 
 # --- Per-field search: the Management API's grammar (spec §5.2) -----------------------------

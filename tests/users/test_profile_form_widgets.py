@@ -5,7 +5,15 @@ import re
 import pytest
 from django import forms
 
-from users.forms import ProfileForm, QuickTextInput, TimeZoneSelect
+from users.forms import (
+    ProfileForm,
+    QuickEmailInput,
+    QuickHiddenInput,
+    QuickTextarea,
+    QuickTextInput,
+    QuickURLInput,
+    TimeZoneSelect,
+)
 
 OPTION_RE = re.compile(r'<option value="([^"]*)"( selected)?>([^<]*)</option>')
 
@@ -58,3 +66,33 @@ def test_the_quick_text_input_renders_the_attributes_of_djangos(value, attrs):
 
     assert ours.startswith("<input ") and ours.endswith(">")
     assert sorted(INPUT_ATTR_RE.findall(ours[6:-1])) == sorted(INPUT_ATTR_RE.findall(stock[6:-1]))
+
+
+@pytest.mark.parametrize(
+    ("stock_class", "quick_class"),
+    [
+        (forms.EmailInput, QuickEmailInput),
+        (forms.URLInput, QuickURLInput),
+        (forms.HiddenInput, QuickHiddenInput),
+    ],
+)
+@pytest.mark.parametrize("value", ["ann@example.com", "", None, '"quoted" & <b>'])
+def test_each_quick_input_renders_the_markup_of_djangos(stock_class, quick_class, value):
+    attrs = {"id": "id_x", "placeholder": "https://", "autocomplete": "off"}
+    stock = stock_class(attrs={"maxlength": "128"}).render("x", value, attrs=attrs)
+    ours = quick_class(attrs={"maxlength": "128"}).render("x", value, attrs=attrs)
+
+    assert ours.startswith("<input ") and ours.endswith(">")
+    assert sorted(INPUT_ATTR_RE.findall(ours[6:-1])) == sorted(INPUT_ATTR_RE.findall(stock[6:-1]))
+
+
+@pytest.mark.parametrize("value", ['{\n  "plan": "<gold> & \\"more\\""\n}', "", None])
+def test_the_quick_textarea_renders_djangos_markup(value):
+    attrs = {"rows": 8, "spellcheck": "false", "class": "code"}
+    stock = forms.Textarea(attrs=attrs).render("custom_data", value, attrs={"id": "id_c"})
+    ours = QuickTextarea(attrs=attrs).render("custom_data", value, attrs={"id": "id_c"})
+
+    head, body = ours.split(">", 1)
+    stock_head, stock_body = stock.split(">", 1)
+    assert sorted(INPUT_ATTR_RE.findall(head)) == sorted(INPUT_ATTR_RE.findall(stock_head))
+    assert body == stock_body

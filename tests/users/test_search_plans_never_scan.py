@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import UserFactory
-from users.search import search_users
+from users.search import search_users, split_planner_settings
 
 pytestmark = [
     pytest.mark.django_db,
@@ -27,12 +27,16 @@ def plans_of(search: str) -> list[str]:
     plans = []
     with connection.cursor() as cursor:
         for query in queries.captured_queries:
-            sql = query["sql"]
+            setup, sql, reset = split_planner_settings(query["sql"])
             if sql.startswith(("SELECT set_config(", "RESET ")):
                 cursor.execute(sql)  # the settings the next query was planned under
-            else:
-                cursor.execute("EXPLAIN " + sql)
-                plans.append(sql + "\n" + "\n".join(row[0] for row in cursor.fetchall()))
+                continue
+            if setup:
+                cursor.execute(setup)  # sent in one batch with the query
+            cursor.execute("EXPLAIN " + sql)
+            plans.append(sql + "\n" + "\n".join(row[0] for row in cursor.fetchall()))
+            if reset:
+                cursor.execute(reset)
     return plans
 
 
@@ -74,3 +78,20 @@ def test_the_planner_settings_are_restored_after_a_search():
             "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')"
         )
         assert cursor.fetchone() == ("on", "on")
+
+
+def test_with_server_side_binding_the_settings_are_statements_of_their_own(monkeypatch):
+    # Such a cursor cannot send a batch with parameters: set, query, reset one by one instead.
+    ann = UserFactory(name="Ann Smith")
+    monkeypatch.setattr(connection.features, "uses_server_side_binding", True)
+
+    with CaptureQueriesContext(connection) as queries:
+        found = search_users("smith")
+
+    assert [u.id for u in found.users] == [ann.id]
+    sent = [query["sql"] for query in queries.captured_queries]
+    assert sent[0].startswith("SELECT set_config(") and ";\n" not in sent[0]
+    assert any(sql.startswith("RESET ") for sql in sent)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan')")
+        assert cursor.fetchone() == ("on",)
