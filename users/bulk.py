@@ -178,15 +178,13 @@ def _run_batch(job: BulkJob, batch_size: int) -> bool | None:
     if not items:
         return None if pending.exists() else False
     origin, target = _origin(job), _target(job)
-    users = User.objects.in_bulk([item.user_id for item in items])
+    outcomes = _apply_set_based(job.action, items, origin)
+    if outcomes is None:
+        outcomes = _apply_one_by_one(job.action, items, target, origin)
     counts = {Outcome.DONE: 0, Outcome.SKIPPED: 0, Outcome.FAILED: 0}
     done_ids, reported = [], []
     for item in items:
-        user = users.get(item.user_id)
-        if user is None:
-            item.outcome, item.reason = Outcome.SKIPPED, "The user no longer exists."
-        else:
-            item.outcome, item.reason = _apply_one(job.action, user, target, origin)
+        item.outcome, item.reason = outcomes[item.user_id]
         counts[item.outcome] += 1
         if item.outcome == Outcome.DONE:
             done_ids.append(item.pk)
@@ -201,6 +199,49 @@ def _run_batch(job: BulkJob, batch_size: int) -> bool | None:
         heartbeat_at=timezone.now(),
     )
     return True
+
+
+# The actions with a set-based verb in users/services.py: a batch is a few statements.
+SET_BASED_VERBS = {
+    Action.SUSPEND: "suspend_users",
+    Action.REACTIVATE: "reactivate_users",
+    Action.EXPIRE_PASSWORD: "expire_passwords",
+}
+
+
+def _apply_set_based(action, items, origin: Origin) -> dict | None:
+    """The batch through the action's set-based verb: user id -> (outcome, reason); None when
+    the action has none, or the verb failed unexpectedly (then each user goes alone, so the
+    report names the one that fails)."""
+    if action not in SET_BASED_VERBS:
+        return None
+    verb = getattr(services, SET_BASED_VERBS[action])
+    try:
+        with transaction.atomic():
+            result = verb([item.user_id for item in items], origin=origin)
+    except StaleError as error:
+        if error.code == "actor.changed":
+            raise JobStopped(error.message) from None
+        raise
+    except Exception:  # noqa: BLE001 - retried one by one, which reports the failing user
+        logger.exception("Bulk job: %s failed for a batch; trying its users one by one", action)
+        return None
+    outcomes = dict.fromkeys(result.done, (Outcome.DONE, ""))
+    outcomes.update({k: (Outcome.SKIPPED, reason[:300]) for k, reason in result.skipped.items()})
+    return outcomes
+
+
+def _apply_one_by_one(action, items, target, origin: Origin) -> dict:
+    """Each user of the batch through the single-user verb: user id -> (outcome, reason)."""
+    users = User.objects.in_bulk([item.user_id for item in items])
+    outcomes = {}
+    for item in items:
+        user = users.get(item.user_id)
+        if user is None:
+            outcomes[item.user_id] = (Outcome.SKIPPED, "The user no longer exists.")
+        else:
+            outcomes[item.user_id] = _apply_one(action, user, target, origin)
+    return outcomes
 
 
 def _apply_one(action, user: User, target, origin: Origin) -> tuple[str, str]:
