@@ -21,6 +21,11 @@ def main():
     parser.add_argument(
         "--freeze-only", action="store_true", help="time creating the job, do not run it"
     )
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="suspend the database's own non-staff users (seed_demo's), not bulk_job_<i> ones",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
     os.environ.setdefault("GATEHOUSE_LOCAL", "true")
@@ -43,18 +48,24 @@ def main():
         username="bench_bulk_admin",
         defaults={"is_staff": True, "is_superuser": True, "primary_email": "bulk@bench.test"},
     )
-    have = User.objects.filter(username__startswith="bulk_job_").count()
-    if have < args.users:
-        User.objects.bulk_create(
-            [
-                User(username=f"bulk_job_{i}", primary_email=f"bulk{i}@bench.test")
-                for i in range(have, args.users)
-            ],
-            batch_size=5000,
+    if args.existing:
+        pool = User.objects.filter(is_staff=False, is_superuser=False).exclude(
+            username__startswith="bulk_job_"
         )
-    User.objects.filter(username__startswith="bulk_job_").update(is_suspended=False)
-    targets = User.objects.filter(username__startswith="bulk_job_")[: args.users]
-    targets = User.objects.filter(pk__in=list(targets.values_list("pk", flat=True)))
+    else:
+        pool = User.objects.filter(username__startswith="bulk_job_")
+        have = pool.count()
+        if have < args.users:
+            User.objects.bulk_create(
+                [
+                    User(username=f"bulk_job_{i}", primary_email=f"bulk{i}@bench.test")
+                    for i in range(have, args.users)
+                ],
+                batch_size=5000,
+            )
+    # A subquery, not a list of ids: 100,000 parameters are more than PostgreSQL takes.
+    targets = User.objects.filter(pk__in=pool.order_by("pk")[: args.users].values("pk"))
+    targets.update(is_suspended=False)
     origin = Origin(channel="Console", actor=admin, actor_label="bench")
 
     start = time.perf_counter()
@@ -79,18 +90,39 @@ def main():
             time.sleep(0.25)  # an admin clicking around, not a load test
         connection.close()
 
+    statements, by_kind = 0, {}
+
+    def count(execute, sql, params, many, context):
+        nonlocal statements
+        statements += 1
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            words = sql.split()
+            table = next((w for w in words if w.startswith('"')), "")
+            kind = f"{words[0]} {table}"
+            by_kind[kind] = by_kind.get(kind, 0) + time.perf_counter() - t
+
     browser = threading.Thread(target=browse)
     browser.start()
-    start = time.perf_counter()
-    job = bulk.run_job(job.pk, batch_size=args.batch)
-    ran = time.perf_counter() - start
+    start, cpu = time.perf_counter(), time.thread_time()
+    with connection.execute_wrapper(count):
+        job = bulk.run_job(job.pk, batch_size=args.batch)
+    ran, cpu = time.perf_counter() - start, time.thread_time() - cpu
     stop.set()
     browser.join()
 
     print(f"database: {connection.vendor}; users: {job.total:,}; batch: {args.batch}")
     print(f"state {job.state}: done {job.done:,}, skipped {job.skipped}, failed {job.failed}")
     print(f"create (freeze the selection): {created:.2f} s")
-    print(f"run: {ran:.1f} s = {job.total / ran:,.0f} users/s")
+    print(
+        f"run: {ran:.1f} s = {job.total / ran:,.0f} users/s (CPU of the job's thread {cpu:.1f} s)"
+    )
+    print(f"statements: {statements:,} = {statements / max(job.total, 1):.3f} per user")
+    print(f"load average: {os.getloadavg()}")
+    for kind, seconds in sorted(by_kind.items(), key=lambda kv: -kv[1])[:8]:
+        print(f"  {seconds:6.1f} s  {kind}")
     print(f"projected 100,000: {100_000 / (job.total / ran):.0f} s")
     if page_times:
         page_times.sort()
