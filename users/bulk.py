@@ -23,6 +23,9 @@ from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus, task, tas
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
 
+# django-tasks-rq (TASKS_BACKEND=rq) raises the django-tasks backport's exception, not Django's.
+from django_tasks.exceptions import TaskResultDoesNotExist as BrokerTaskResultDoesNotExist
+
 from audit.recorder import Origin, record
 from users import services
 from users.access import organizations as organization_services
@@ -375,7 +378,7 @@ def _task_result(task_id: str):
         return None
     try:
         return task_backends[DEFAULT_TASK_BACKEND_ALIAS].get_result(task_id)
-    except (TaskResultDoesNotExist, NotImplementedError):
+    except (TaskResultDoesNotExist, BrokerTaskResultDoesNotExist, NotImplementedError):
         return None
 
 
