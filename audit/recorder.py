@@ -129,10 +129,13 @@ def record(action: str, *, origin: Origin, user=None, result=Log.Result.SUCCESS,
 
 def record_many(action: str, *, origin: Origin, users, payload=None) -> list:
     """One audit row per user, the same as record() would write for each, in one INSERT (the
-    set-based verbs: a batch of a bulk job). Call it inside the service's transaction."""
-    payload = payload or {}
-    _check_payload(payload)
-    rows = [Log(**_fields(action, origin=origin, user=user, payload=payload)) for user in users]
+    set-based verbs: a batch of a bulk job). `payload`: one for all, or a function of the user.
+    Call it inside the service's transaction."""
+    rows = []
+    for user in users:
+        this = (payload(user) if callable(payload) else payload) or {}
+        _check_payload(this)
+        rows.append(Log(**_fields(action, origin=origin, user=user, payload=this)))
     return Log.objects.bulk_create(rows, batch_size=1000)
 
 

@@ -181,7 +181,7 @@ def _run_batch(job: BulkJob, batch_size: int) -> bool | None:
     if not items:
         return None if pending.exists() else False
     origin, target = _origin(job), _target(job)
-    outcomes = _apply_set_based(job.action, items, origin)
+    outcomes = _apply_set_based(job.action, items, target, origin)
     if outcomes is None:
         outcomes = _apply_one_by_one(job.action, items, target, origin)
     counts = {Outcome.DONE: 0, Outcome.SKIPPED: 0, Outcome.FAILED: 0}
@@ -206,22 +206,28 @@ def _run_batch(job: BulkJob, batch_size: int) -> bool | None:
 
 # The actions with a set-based verb in users/services.py: a batch is a few statements.
 SET_BASED_VERBS = {
-    Action.SUSPEND: "suspend_users",
-    Action.REACTIVATE: "reactivate_users",
-    Action.EXPIRE_PASSWORD: "expire_passwords",
+    Action.SUSPEND: (services, "suspend_users"),
+    Action.REACTIVATE: (services, "reactivate_users"),
+    Action.EXPIRE_PASSWORD: (services, "expire_passwords"),
+    Action.ASSIGN_ROLE: (role_services, "assign_role_to_users"),
+    Action.REMOVE_ROLE: (role_services, "remove_role_from_users"),
+    Action.ADD_ORGANIZATION: (organization_services, "add_users_to_organization"),
+    Action.REMOVE_ORGANIZATION: (organization_services, "remove_users_from_organization"),
 }
 
 
-def _apply_set_based(action, items, origin: Origin) -> dict | None:
+def _apply_set_based(action, items, target, origin: Origin) -> dict | None:
     """The batch through the action's set-based verb: user id -> (outcome, reason); None when
     the action has none, or the verb failed unexpectedly (then each user goes alone, so the
     report names the one that fails)."""
     if action not in SET_BASED_VERBS:
         return None
-    verb = getattr(services, SET_BASED_VERBS[action])
+    module, name = SET_BASED_VERBS[action]
+    verb = getattr(module, name)
+    ids = [item.user_id for item in items]
     try:
         with transaction.atomic():
-            result = verb([item.user_id for item in items], origin=origin)
+            result = verb(ids, target, origin=origin) if target else verb(ids, origin=origin)
     except StaleError as error:
         if error.code == "actor.changed":
             raise JobStopped(error.message) from None

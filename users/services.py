@@ -433,96 +433,121 @@ class BatchOutcome:
     done: list[str]
     skipped: dict[str, str]
 
+    def skip(self, users, reason) -> list:
+        """Report as skipped the users `reason(user)` names a reason for; return the others."""
+        left = []
+        for user in users:
+            if why := reason(user):
+                self.skipped[user.pk] = why
+            else:
+                left.append(user)
+        return left
+
 
 def suspend_users(user_ids, *, origin: Origin) -> BatchOutcome:
     """suspend_user for each of these users, as one transaction of a few statements: the same
     guards, changes, ended sessions and tokens, and audit rows as one call per user."""
-    return _change_batch(
-        user_ids,
-        origin,
-        skip_if=lambda user: user.is_suspended and "Already suspended.",
-        single=suspend_user,
-        values={"is_suspended": True},
-        audit=("User.Suspend", None),
-        ends_sessions="suspended",
-    )
+
+    def one(user, *, origin):
+        return "Already suspended." if user.is_suspended else suspend_user(user, origin=origin)
+
+    with transaction.atomic():
+        outcome, plain = lock_batch(user_ids, origin, single=one)
+        plain = outcome.skip(plain, lambda user: user.is_suspended and "Already suspended.")
+        if plain:
+            ids = _update_batch(plain, is_suspended=True)
+            _end_console_sessions_and_tokens(ids)
+            users_sessions_must_end.send(sender=User, user_ids=ids, reason="suspended")
+            record_many("User.Suspend", origin=origin, users=plain)
+            outcome.done.extend(ids)
+    return outcome
 
 
 def reactivate_users(user_ids, *, origin: Origin) -> BatchOutcome:
     """reactivate_user for each of these users, set-based (see suspend_users)."""
-    return _change_batch(
-        user_ids,
-        origin,
-        skip_if=lambda user: not user.is_suspended and "Not suspended.",
-        single=reactivate_user,
-        values={"is_suspended": False},
-        audit=("User.Reactivate", None),
-    )
+
+    def one(user, *, origin):
+        return reactivate_user(user, origin=origin) if user.is_suspended else "Not suspended."
+
+    with transaction.atomic():
+        outcome, plain = lock_batch(user_ids, origin, single=one)
+        plain = outcome.skip(plain, lambda user: not user.is_suspended and "Not suspended.")
+        if plain:
+            outcome.done.extend(_update_batch(plain, is_suspended=False))
+            record_many("User.Reactivate", origin=origin, users=plain)
+    return outcome
 
 
 def expire_passwords(user_ids, *, origin: Origin) -> BatchOutcome:
     """set_password_expired(expired=True) for each of these users, set-based."""
-    return _change_batch(
-        user_ids,
-        origin,
-        skip_if=lambda user: user.is_password_expired and "Password already expired.",
-        single=lambda user, origin: set_password_expired(user, origin=origin, expired=True),
-        values={"is_password_expired": True},
-        audit=("User.Password.Expire", {"isExpired": True}),
-    )
+    already = "Password already expired."
+
+    def one(user, *, origin):
+        if user.is_password_expired:
+            return already
+        return set_password_expired(user, origin=origin, expired=True)
+
+    with transaction.atomic():
+        outcome, plain = lock_batch(user_ids, origin, single=one)
+        plain = outcome.skip(plain, lambda user: user.is_password_expired and already)
+        if plain:
+            outcome.done.extend(_update_batch(plain, is_password_expired=True))
+            record_many(
+                "User.Password.Expire", origin=origin, users=plain, payload={"isExpired": True}
+            )
+    return outcome
 
 
-def _change_batch(user_ids, origin, *, skip_if, single, values, audit, ends_sessions=None):
-    """Lock the users (one SELECT ... FOR UPDATE, with the acting admin), skip those gone or with
-    nothing to do, send the few whose guards can refuse (staff, superusers, the admin themself)
-    through the single-user verb, and change the plain rest with one UPDATE, one statement per
-    kind of session and token, and one INSERT of their audit rows. None of the guards can refuse
-    a plain user: they are about staff, superusers and oneself."""
+def lock_batch(user_ids, origin: Origin, *, single) -> tuple[BatchOutcome, list[User]]:
+    """The first step of a set-based verb, inside its transaction: lock the users and the acting
+    admin (one SELECT ... FOR UPDATE, primary-key order), report those gone, and send the few a
+    guard may refuse (staff, superusers, the admin themself) through `single(user, origin=)`, the
+    single-user verb (it returns a reason to skip, or anything else when done). Returns the
+    outcome so far and the plain users left, whom none of the guards is about, for the verb to
+    change with a statement per kind of row."""
     outcome = BatchOutcome(done=[], skipped={})
     user_ids = list(dict.fromkeys(user_ids))
     actor = origin.actor
-    with transaction.atomic():
-        wanted = Q(pk__in=user_ids) | (Q(pk=actor.pk) if actor is not None else Q())
-        rows = {u.pk: u for u in User.objects.select_for_update().filter(wanted).order_by("pk")}
-        if actor is not None:
-            _check_locked_actor(actor, rows.get(actor.pk))
-        plain = []
-        for user_id in user_ids:
-            user = rows.get(user_id)
-            if user is None:
-                outcome.skipped[user_id] = "The user no longer exists."
-            elif reason := skip_if(user):
-                outcome.skipped[user_id] = reason
-            elif user.is_staff or user.is_superuser or (actor is not None and actor.pk == user_id):
-                _change_one_in_batch(user, origin, single, outcome)
-            else:
-                plain.append(user)
-        if not plain:
-            return outcome
-        ids = [user.pk for user in plain]
-        User.objects.filter(pk__in=ids).update(**values, updated_at=timezone.now())
-        if ends_sessions:
-            _end_console_sessions_and_tokens(ids)
-            users_sessions_must_end.send(sender=User, user_ids=ids, reason=ends_sessions)
-        key, payload = audit
-        record_many(key, origin=origin, users=plain, payload=payload)
-        outcome.done.extend(ids)
-    return outcome
+    wanted = Q(pk__in=user_ids) | (Q(pk=actor.pk) if actor is not None else Q())
+    rows = {u.pk: u for u in User.objects.select_for_update().filter(wanted).order_by("pk")}
+    if actor is not None:
+        _check_locked_actor(actor, rows.get(actor.pk))
+    plain = []
+    for user_id in user_ids:
+        user = rows.get(user_id)
+        if user is None:
+            outcome.skipped[user_id] = "The user no longer exists."
+        elif user.is_staff or user.is_superuser or (actor is not None and actor.pk == user_id):
+            _change_one_in_batch(user, origin, single, outcome)
+        else:
+            plain.append(user)
+    return outcome, plain
+
+
+def _update_batch(users, **values) -> list[str]:
+    ids = [user.pk for user in users]
+    User.objects.filter(pk__in=ids).update(**values, updated_at=timezone.now())
+    return ids
 
 
 def _change_one_in_batch(user, origin, single, outcome: BatchOutcome) -> None:
     """A user a guard may refuse: the single-user verb, in a savepoint of the batch."""
     try:
         with transaction.atomic():
-            single(user, origin=origin)
+            result = single(user, origin=origin)
     except StaleError as error:
         if error.code == "actor.changed":
             raise
         outcome.skipped[user.pk] = error.message
     except GuardError as error:
         outcome.skipped[user.pk] = error.message
+    except ValidationError as error:
+        outcome.skipped[user.pk] = " ".join(error.messages)
     else:
-        outcome.done.append(user.pk)
+        if isinstance(result, str):
+            outcome.skipped[user.pk] = result
+        else:
+            outcome.done.append(user.pk)
 
 
 def delete_user(user: User, *, origin: Origin) -> dict:
