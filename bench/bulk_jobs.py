@@ -22,6 +22,13 @@ def main():
         "--freeze-only", action="store_true", help="time creating the job, do not run it"
     )
     parser.add_argument(
+        "--signed-in",
+        type=int,
+        default=0,
+        help="give this many of the users a console session, a browser sign-in and an "
+        "application's grant (access and refresh token) before the run, for the job to end",
+    )
+    parser.add_argument(
         "--existing",
         action="store_true",
         help="suspend the database's own non-staff users (seed_demo's), not bulk_job_<i> ones",
@@ -67,6 +74,8 @@ def main():
     targets = User.objects.filter(pk__in=pool.order_by("pk")[: args.users].values("pk"))
     targets.update(is_suspended=False)
     origin = Origin(channel="Console", actor=admin, actor_label="bench")
+    if args.signed_in:
+        sign_in(targets.order_by("pk")[: args.signed_in].values_list("pk", flat=True))
 
     start = time.perf_counter()
     with transaction.atomic():
@@ -131,6 +140,63 @@ def main():
             f"user table meanwhile: {len(page_times)} requests, "
             f"median {statistics.median(page_times):.0f} ms, p95 {p95:.0f} ms"
         )
+
+
+def sign_in(user_ids) -> None:
+    """A console session, a browser sign-in row and a grant with live tokens for each user."""
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import get_access_token_model, get_refresh_token_model
+
+    from signin.models import EndUserSession
+    from users.models import Application, UserSession
+
+    AccessToken, RefreshToken = get_access_token_model(), get_refresh_token_model()
+    app, _ = Application.objects.get_or_create(
+        name="bench bulk app",
+        defaults={
+            "client_type": Application.CLIENT_CONFIDENTIAL,
+            "authorization_grant_type": Application.GRANT_AUTHORIZATION_CODE,
+        },
+    )
+    now = timezone.now()
+    later = now + timedelta(hours=1)
+    user_ids = list(user_ids)
+    for start in range(0, len(user_ids), 5000):
+        ids = user_ids[start : start + 5000]
+        keys = {i: secrets.token_hex(16) for i in ids}
+        UserSession.objects.bulk_create(
+            [
+                UserSession(session_key=keys[i], session_data="", expire_date=later, user_id=i)
+                for i in ids
+            ]
+        )
+        EndUserSession.objects.bulk_create(
+            [
+                EndUserSession(
+                    user_id=i, kind=kind, application=app, session_key=key, last_used_at=now
+                )
+                for i in ids
+                for kind, key in (("browser", keys[i]), ("grant", ""))
+            ]
+        )
+        access = AccessToken.objects.bulk_create(
+            [
+                AccessToken(user_id=i, application=app, token=secrets.token_hex(16), expires=later)
+                for i in ids
+            ]
+        )
+        RefreshToken.objects.bulk_create(
+            [
+                RefreshToken(
+                    user_id=a.user_id, application=app, token=secrets.token_hex(16), access_token=a
+                )
+                for a in access
+            ]
+        )
+    print(f"signed in: {len(user_ids):,} users (a session, a sign-in, a grant with 2 tokens each)")
 
 
 if __name__ == "__main__":
