@@ -3,9 +3,10 @@
 `create_job` freezes the selection (explicit ids, or every user a table URL matches) into one
 `BulkJobItem` per user with a single INSERT ... SELECT, in the request's transaction, and queues
 `run_bulk_job` once it commits. `run_job` (the task's body) works through the pending items in
-batches: each batch is one transaction that locks its items, applies the action to each user
-through the existing service verb (its guards, its lock and its one audit row), and saves the
-items' outcomes and the job's counters with it. So the report is never ahead of or behind the
+batches: each batch is one transaction that locks its items, applies the action to the batch
+through the action's set-based service verb (`services.suspend_users`, ...: the single-user
+verb's guards and audit rows, in a few statements per batch; delete goes user by user), and
+saves the items' outcomes and the job's counters with it. So the report is never ahead of or behind the
 users: a worker killed mid-batch rolls the whole batch back, and the next worker goes on from the
 items still pending (`recover_interrupted_jobs`, run by every worker when it starts and then
 periodically). Cancelling sets `cancelling` (never waiting for a batch: the job row is not held
