@@ -1,4 +1,6 @@
-"""Bulk job speed: `python -m bench.bulk_jobs --users 10000` suspends that many users in one job.
+"""Bulk job speed: `python -m bench.bulk_jobs --users 10000` suspends that many users in one job
+(`--action` for another action; `--existing` for the seeded users; `--signed-in N` gives N of them
+sessions and tokens to end).
 
 Into the database DATABASE_URL names (PostgreSQL is the one that counts). It migrates, adds N
 plain users (`bulk_job_<i>`, once; reactivated before each run), creates the job as the console
@@ -18,6 +20,11 @@ def main():
     parser = argparse.ArgumentParser(prog="python -m bench.bulk_jobs")
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument(
+        "--action",
+        choices=["suspend", "expire_password", "assign_role", "add_organization"],
+        default="suspend",
+    )
     parser.add_argument(
         "--freeze-only", action="store_true", help="time creating the job, do not run it"
     )
@@ -72,14 +79,34 @@ def main():
             )
     # A subquery, not a list of ids: 100,000 parameters are more than PostgreSQL takes.
     targets = User.objects.filter(pk__in=pool.order_by("pk")[: args.users].values("pk"))
-    targets.update(is_suspended=False)
+    # Each run starts from users the action applies to.
+    targets.update(is_suspended=False, is_password_expired=False)
+    parameters = {}
+    if args.action == "assign_role":
+        from users.models import Role, UserRole
+
+        role, _ = Role.objects.get_or_create(name="bench bulk role")
+        UserRole.objects.filter(role=role).delete()
+        parameters = {"role": role.pk}
+    elif args.action == "add_organization":
+        from users.models import Membership, Organization
+
+        organization, _ = Organization.objects.get_or_create(name="bench bulk organization")
+        Membership.objects.filter(organization=organization).delete()
+        parameters = {"organization": organization.pk}
     origin = Origin(channel="Console", actor=admin, actor_label="bench")
     if args.signed_in:
         sign_in(targets.order_by("pk")[: args.signed_in].values_list("pk", flat=True))
 
     start = time.perf_counter()
     with transaction.atomic():
-        job = bulk.create_job(action="suspend", users=targets, origin=origin, selection={})
+        job = bulk.create_job(
+            action=args.action,
+            users=targets,
+            origin=origin,
+            selection={},
+            parameters=parameters,
+        )
     created = time.perf_counter() - start
     if args.freeze_only:
         print(f"database: {connection.vendor}; create a job over {job.total:,}: {created:.2f} s")
@@ -122,7 +149,10 @@ def main():
     stop.set()
     browser.join()
 
-    print(f"database: {connection.vendor}; users: {job.total:,}; batch: {args.batch}")
+    print(
+        f"database: {connection.vendor}; action: {args.action}; users: {job.total:,}; "
+        f"batch: {args.batch}"
+    )
     print(f"state {job.state}: done {job.done:,}, skipped {job.skipped}, failed {job.failed}")
     print(f"create (freeze the selection): {created:.2f} s")
     print(
