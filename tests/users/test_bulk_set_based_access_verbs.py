@@ -37,13 +37,19 @@ def state_of(user) -> dict:
     }
 
 
-def pair_of_worlds(make_user, count=3):
-    """Two lists of users made alike: one for single calls, one for the batch."""
-    return [make_user(i) for i in range(count)], [make_user(i) for i in range(count)]
+def assert_batch_is_single_calls(single, batch, target, make_user):
+    """Users made alike: three through `single(user, target)`, three through one `batch` call;
+    each of the second three ends as its twin of the first."""
+    admin = SuperuserFactory()
+    alone, together = [make_user(i) for i in range(3)], [make_user(i) for i in range(3)]
+    for user in alone:
+        single(user, target, origin=console(admin))
+    outcome = batch([u.pk for u in together], target, origin=console(admin))
+    assert sorted(outcome.done) == sorted(u.pk for u in together)
+    assert [state_of(u) for u in together] == [state_of(u) for u in alone]
 
 
 def test_assigning_a_role_to_a_batch_is_one_assign_per_user_with_each_ones_role_count():
-    admin = SuperuserFactory()
     role, others = RoleFactory(), RoleFactory.create_batch(2)
 
     def make(i):  # 0, 1 and 2 roles already
@@ -51,16 +57,15 @@ def test_assigning_a_role_to_a_batch_is_one_assign_per_user_with_each_ones_role_
         UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in others[:i]])
         return user
 
-    alone, together = pair_of_worlds(make)
-    for user in alone:
-        roles.assign_roles(user, [role], origin=console(admin))
-    outcome = roles.assign_role_to_users([u.pk for u in together], role, origin=console(admin))
-    assert sorted(outcome.done) == sorted(u.pk for u in together)
-    assert [state_of(u) for u in together] == [state_of(u) for u in alone]
+    assert_batch_is_single_calls(
+        lambda user, role, origin: roles.assign_roles(user, [role], origin=origin),
+        roles.assign_role_to_users,
+        role,
+        make,
+    )
 
 
 def test_removing_a_role_from_a_batch_is_one_remove_per_user():
-    admin = SuperuserFactory()
     role = RoleFactory()
 
     def make(i):
@@ -68,30 +73,7 @@ def test_removing_a_role_from_a_batch_is_one_remove_per_user():
         UserRole.objects.create(user=user, role=role)
         return user
 
-    alone, together = pair_of_worlds(make)
-    for user in alone:
-        roles.remove_role(user, role, origin=console(admin))
-    outcome = roles.remove_role_from_users([u.pk for u in together], role, origin=console(admin))
-    assert len(outcome.done) == 3
-    assert [state_of(u) for u in together] == [state_of(u) for u in alone]
-
-
-def test_role_verbs_skip_those_with_nothing_to_do_and_guard_staff_accounts():
-    editor = EditorFactory()
-    role = RoleFactory()
-    has_it, lacks_it, staff = UserFactory(), UserFactory(), SuperuserFactory()
-    UserRole.objects.create(user=has_it, role=role)
-    ids = [has_it.pk, lacks_it.pk, staff.pk]
-    outcome = roles.assign_role_to_users(ids, role, origin=console(editor))
-    assert outcome.done == [lacks_it.pk]
-    assert outcome.skipped == {
-        has_it.pk: "Already has this role.",
-        staff.pk: "Only a superuser may change a staff account.",
-    }
-    UserRole.objects.filter(user=has_it).delete()
-    outcome = roles.remove_role_from_users(ids, role, origin=console(editor))
-    assert outcome.done == [lacks_it.pk]
-    assert outcome.skipped[has_it.pk] == "Does not have this role."
+    assert_batch_is_single_calls(roles.remove_role, roles.remove_role_from_users, role, make)
 
 
 def test_a_machine_to_machine_role_is_refused_for_each_user_with_the_single_verbs_message():
@@ -103,52 +85,73 @@ def test_a_machine_to_machine_role_is_refused_for_each_user_with_the_single_verb
 
 
 def test_adding_a_batch_to_an_organization_is_one_add_per_user():
-    admin = SuperuserFactory()
-    organization = OrganizationFactory()
-    alone, together = pair_of_worlds(lambda i: UserFactory())
-    for user in alone:
-        organizations.add_membership(user, organization, origin=console(admin))
-    outcome = organizations.add_users_to_organization(
-        [u.pk for u in together], organization, origin=console(admin)
+    assert_batch_is_single_calls(
+        organizations.add_membership,
+        organizations.add_users_to_organization,
+        OrganizationFactory(),
+        lambda i: UserFactory(),
     )
-    assert len(outcome.done) == 3
-    assert [state_of(u) for u in together] == [state_of(u) for u in alone]
 
 
 def test_removing_a_batch_from_an_organization_records_each_members_own_roles():
-    admin = SuperuserFactory()
     organization = OrganizationFactory()
     org_roles = [OrganizationRoleFactory(name="Billing"), OrganizationRoleFactory(name="Viewer")]
 
-    def make(i):
+    def make(i):  # members with 0, 1 and 2 organization roles
         return MembershipFactory(organization=organization, roles=org_roles[:i]).user
 
-    alone, together = pair_of_worlds(make)
-    for user in alone:
-        organizations.remove_membership(user, organization, origin=console(admin))
-    outcome = organizations.remove_users_from_organization(
-        [u.pk for u in together], organization, origin=console(admin)
+    assert_batch_is_single_calls(
+        organizations.remove_membership,
+        organizations.remove_users_from_organization,
+        organization,
+        make,
     )
-    assert len(outcome.done) == 3
-    assert [state_of(u) for u in together] == [state_of(u) for u in alone]
     assert not Membership.objects.filter(organization=organization).exists()
 
 
-def test_organization_verbs_skip_non_members_members_and_staff_for_an_editor():
-    editor = EditorFactory()
-    organization = OrganizationFactory()
-    member, other, staff = UserFactory(), UserFactory(), SuperuserFactory()
-    MembershipFactory(user=member, organization=organization)
-    ids = [member.pk, other.pk, staff.pk]
-    outcome = organizations.add_users_to_organization(ids, organization, origin=console(editor))
-    assert outcome.done == [other.pk]
+def give_role(user, role):
+    UserRole.objects.create(user=user, role=role)
+
+
+def make_member(user, organization):
+    MembershipFactory(user=user, organization=organization)
+
+
+# (target, give it to a user, the adding verb and its reason, the removing verb and its reason)
+ADD_AND_REMOVE = {
+    "role": (
+        RoleFactory,
+        give_role,
+        (roles.assign_role_to_users, "Already has this role."),
+        (roles.remove_role_from_users, "Does not have this role."),
+    ),
+    "organization": (
+        OrganizationFactory,
+        make_member,
+        (organizations.add_users_to_organization, "Already a member."),
+        (organizations.remove_users_from_organization, "Not a member."),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", ADD_AND_REMOVE)
+def test_those_with_nothing_to_do_are_skipped_and_staff_are_guarded_for_an_editor(kind):
+    make_target, give, (add, has_it_already), (remove, has_it_not) = ADD_AND_REMOVE[kind]
+    editor, target = EditorFactory(), make_target()
+    has_it, lacks_it, staff = UserFactory(), UserFactory(), SuperuserFactory()
+    give(has_it, target)
+    ids = [has_it.pk, lacks_it.pk, staff.pk]
+    outcome = add(ids, target, origin=console(editor))
+    assert outcome.done == [lacks_it.pk]
     assert outcome.skipped == {
-        member.pk: "Already a member.",
+        has_it.pk: has_it_already,
         staff.pk: "Only a superuser may change a staff account.",
     }
-    Membership.objects.filter(user=member).delete()
-    outcome = organizations.remove_users_from_organization(
-        ids, organization, origin=console(editor)
-    )
-    assert outcome.done == [other.pk]
-    assert outcome.skipped[member.pk] == "Not a member."
+    UserRole.objects.filter(user=has_it).delete()
+    Membership.objects.filter(user=has_it).delete()
+    outcome = remove(ids, target, origin=console(editor))
+    assert outcome.done == [lacks_it.pk]
+    assert outcome.skipped == {
+        has_it.pk: has_it_not,
+        staff.pk: "Only a superuser may change a staff account.",
+    }
