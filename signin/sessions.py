@@ -13,6 +13,7 @@ from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.sessions.backends import cached_db, db
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, OuterRef, Q, When
 from django.dispatch import receiver
@@ -254,7 +255,8 @@ def _revoke_tokens(**which) -> None:
 
 def _delete_django_sessions(keys) -> None:
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    if hasattr(store, "get_model_class"):  # a database engine: one DELETE for all of them
+    if issubclass(store, db.SessionStore) and not issubclass(store, cached_db.SessionStore):
+        # Sessions only in the database (ours, users.sessions): one DELETE for all of them.
         store.get_model_class().objects.filter(session_key__in=keys).delete()
         return
     for key in keys:
