@@ -6,11 +6,11 @@
 batches: each batch is one transaction that locks its items, applies the action to the batch
 through the action's set-based service verb (`services.suspend_users`, ...: the single-user
 verb's guards and audit rows, in a few statements per batch; delete goes user by user), and
-saves the items' outcomes and the job's counters with it. So the report is never ahead of or behind the
-users: a worker killed mid-batch rolls the whole batch back, and the next worker goes on from the
-items still pending (`recover_interrupted_jobs`, run by every worker when it starts and then
-periodically). Cancelling sets `cancelling` (never waiting for a batch: the job row is not held
-during one); the runner sees it between batches.
+saves the items' outcomes and the job's counters with it. So the report is never ahead of or
+behind the users: a worker killed mid-batch rolls the whole batch back, and the next worker goes
+on from the items still pending (`recover_interrupted_jobs`, run by every worker when it starts
+and then periodically). Cancelling sets `cancelling` (never waiting for a batch: the job row is
+not held during one); the runner sees it between batches.
 """
 
 import logging
