@@ -316,9 +316,25 @@ if REDIS_URL:
     }
 
 # Background jobs (bulk actions; docs/jobs.md): Django's tasks, stored in this database and run by
-# `manage.py jobs_worker` (django-tasks-db's db_worker after recovering interrupted jobs). A broker
-# backend (django-tasks-rq with Redis) for many machines is a change of this setting only.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `manage.py jobs_worker` (django-tasks-db's db_worker after recovering interrupted jobs). For many
+# machines, TASKS_BACKEND=rq queues them in Redis (REDIS_URL) for `manage.py jobs_rqworker`.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "db")
+if TASKS_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (the broker)")
+    INSTALLED_APPS += ["django_rq"]
+    # django.tasks' queue "default" is RQ's queue of that name; JOB_TIMEOUT: a bulk job is long.
+    RQ_QUEUES = {
+        "default": {
+            "URL": REDIS_URL,
+            "DEFAULT_TIMEOUT": _env_int("TASKS_RQ_JOB_TIMEOUT", 6 * 60 * 60),
+        }
+    }
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be db or rq, not {TASKS_BACKEND!r}")
 BULK_JOB_BATCH_SIZE = _env_int("BULK_JOB_BATCH_SIZE", 500)
 # A running job whose last batch is older than this lost its worker: the next worker resumes it.
 BULK_JOB_STALE_SECONDS = _env_int("BULK_JOB_STALE_SECONDS", 300)

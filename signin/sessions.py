@@ -13,6 +13,7 @@ from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.sessions.backends import cached_db, db
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, OuterRef, Q, When
 from django.dispatch import receiver
@@ -26,7 +27,7 @@ from oauth2_provider.models import (
 
 from audit.recorder import MAX_USER_AGENT, Origin, client_ip, record
 from signin.models import EndUserSession
-from users.signals import sessions_must_end
+from users.signals import sessions_must_end, users_sessions_must_end
 
 # Where a browser's session row id lives in its Django session.
 SESSION_ROW_KEY = "gatehouse.end_user_session"
@@ -254,6 +255,10 @@ def _revoke_tokens(**which) -> None:
 
 def _delete_django_sessions(keys) -> None:
     store = import_module(settings.SESSION_ENGINE).SessionStore
+    if issubclass(store, db.SessionStore) and not issubclass(store, cached_db.SessionStore):
+        # Sessions only in the database (ours, users.sessions): one DELETE for all of them.
+        store.get_model_class().objects.filter(session_key__in=keys).delete()
+        return
     for key in keys:
         store(session_key=key).delete()
 
@@ -277,9 +282,24 @@ def _end(rows, reason: str) -> None:
 def end_all_for_user(user, *, reason: str) -> int:
     """End every open row of the user and revoke every OAuth token they hold. Returns the number
     of rows ended. Runs inside the caller's transaction."""
-    rows = list(EndUserSession.objects.select_for_update().filter(user=user, ended_at__isnull=True))
-    _end(rows, reason)
-    _revoke_tokens(user=user)
+    return end_all_for_users([user.pk], reason=reason)
+
+
+def end_all_for_users(user_ids, *, reason: str) -> int:
+    """The same for many users, a statement per kind of row: the sessions and grants of all of
+    them, then all their tokens (which covers each grant's tokens). Returns the rows ended."""
+    now = timezone.now()
+    open_rows = EndUserSession.objects.filter(user_id__in=user_ids, ended_at__isnull=True)
+    rows = list(open_rows.select_for_update().values_list("pk", "kind", "session_key"))
+    if rows:
+        EndUserSession.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
+            ended_at=now, end_reason=reason
+        )
+    keys = [key for _, kind, key in rows if kind == EndUserSession.Kind.BROWSER and key]
+    if keys:
+        # The browsers are signed out once the change is committed (and not if it rolls back).
+        transaction.on_commit(lambda: _delete_django_sessions(keys))
+    _revoke_tokens(user__in=user_ids)
     return len(rows)
 
 
@@ -289,3 +309,9 @@ def _on_sessions_must_end(sender, *, user, reason="", **kwargs) -> int:
     if not reason:
         reason = "suspended" if user.is_suspended else "password"
     return end_all_for_user(user, reason=reason)
+
+
+@receiver(users_sessions_must_end, dispatch_uid="signin.sessions.end_all_of_many")
+def _on_users_sessions_must_end(sender, *, user_ids, reason, **kwargs) -> int:
+    """A set-based verb (a bulk job's batch) ended many users' tokens."""
+    return end_all_for_users(user_ids, reason=reason)

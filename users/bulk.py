@@ -3,13 +3,14 @@
 `create_job` freezes the selection (explicit ids, or every user a table URL matches) into one
 `BulkJobItem` per user with a single INSERT ... SELECT, in the request's transaction, and queues
 `run_bulk_job` once it commits. `run_job` (the task's body) works through the pending items in
-batches: each batch is one transaction that locks its items, applies the action to each user
-through the existing service verb (its guards, its lock and its one audit row), and saves the
-items' outcomes and the job's counters with it. So the report is never ahead of or behind the
-users: a worker killed mid-batch rolls the whole batch back, and the next worker goes on from the
-items still pending (`recover_interrupted_jobs`, run by every worker when it starts and then
-periodically). Cancelling sets `cancelling` (never waiting for a batch: the job row is not held
-during one); the runner sees it between batches.
+batches: each batch is one transaction that locks its items, applies the action to the batch
+through the action's set-based service verb (`services.suspend_users`, ...: the single-user
+verb's guards and audit rows, in a few statements per batch; delete goes user by user), and
+saves the items' outcomes and the job's counters with it. So the report is never ahead of or
+behind the users: a worker killed mid-batch rolls the whole batch back, and the next worker goes
+on from the items still pending (`recover_interrupted_jobs`, run by every worker when it starts
+and then periodically). Cancelling sets `cancelling` (never waiting for a batch: the job row is
+not held during one); the runner sees it between batches.
 """
 
 import logging
@@ -22,6 +23,9 @@ from django.db.models import F
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus, task, task_backends
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
+
+# django-tasks-rq (TASKS_BACKEND=rq) raises the django-tasks backport's exception, not Django's.
+from django_tasks.exceptions import TaskResultDoesNotExist as BrokerTaskResultDoesNotExist
 
 from audit.recorder import Origin, record
 from users import services
@@ -178,15 +182,13 @@ def _run_batch(job: BulkJob, batch_size: int) -> bool | None:
     if not items:
         return None if pending.exists() else False
     origin, target = _origin(job), _target(job)
-    users = User.objects.in_bulk([item.user_id for item in items])
+    outcomes = _apply_set_based(job.action, items, target, origin)
+    if outcomes is None:
+        outcomes = _apply_one_by_one(job.action, items, target, origin)
     counts = {Outcome.DONE: 0, Outcome.SKIPPED: 0, Outcome.FAILED: 0}
     done_ids, reported = [], []
     for item in items:
-        user = users.get(item.user_id)
-        if user is None:
-            item.outcome, item.reason = Outcome.SKIPPED, "The user no longer exists."
-        else:
-            item.outcome, item.reason = _apply_one(job.action, user, target, origin)
+        item.outcome, item.reason = outcomes[item.user_id]
         counts[item.outcome] += 1
         if item.outcome == Outcome.DONE:
             done_ids.append(item.pk)
@@ -201,6 +203,55 @@ def _run_batch(job: BulkJob, batch_size: int) -> bool | None:
         heartbeat_at=timezone.now(),
     )
     return True
+
+
+# The actions with a set-based verb in users/services.py: a batch is a few statements.
+SET_BASED_VERBS = {
+    Action.SUSPEND: (services, "suspend_users"),
+    Action.REACTIVATE: (services, "reactivate_users"),
+    Action.EXPIRE_PASSWORD: (services, "expire_passwords"),
+    Action.ASSIGN_ROLE: (role_services, "assign_role_to_users"),
+    Action.REMOVE_ROLE: (role_services, "remove_role_from_users"),
+    Action.ADD_ORGANIZATION: (organization_services, "add_users_to_organization"),
+    Action.REMOVE_ORGANIZATION: (organization_services, "remove_users_from_organization"),
+}
+
+
+def _apply_set_based(action, items, target, origin: Origin) -> dict | None:
+    """The batch through the action's set-based verb: user id -> (outcome, reason); None when
+    the action has none, or the verb failed unexpectedly (then each user goes alone, so the
+    report names the one that fails)."""
+    if action not in SET_BASED_VERBS:
+        return None
+    module, name = SET_BASED_VERBS[action]
+    verb = getattr(module, name)
+    ids = [item.user_id for item in items]
+    try:
+        with transaction.atomic():
+            result = verb(ids, target, origin=origin) if target else verb(ids, origin=origin)
+    except StaleError as error:
+        if error.code == "actor.changed":
+            raise JobStopped(error.message) from None
+        raise
+    except Exception:  # noqa: BLE001 - retried one by one, which reports the failing user
+        logger.exception("Bulk job: %s failed for a batch; trying its users one by one", action)
+        return None
+    outcomes = dict.fromkeys(result.done, (Outcome.DONE, ""))
+    outcomes.update({k: (Outcome.SKIPPED, reason[:300]) for k, reason in result.skipped.items()})
+    return outcomes
+
+
+def _apply_one_by_one(action, items, target, origin: Origin) -> dict:
+    """Each user of the batch through the single-user verb: user id -> (outcome, reason)."""
+    users = User.objects.in_bulk([item.user_id for item in items])
+    outcomes = {}
+    for item in items:
+        user = users.get(item.user_id)
+        if user is None:
+            outcomes[item.user_id] = (Outcome.SKIPPED, "The user no longer exists.")
+        else:
+            outcomes[item.user_id] = _apply_one(action, user, target, origin)
+    return outcomes
 
 
 def _apply_one(action, user: User, target, origin: Origin) -> tuple[str, str]:
@@ -334,7 +385,7 @@ def _task_result(task_id: str):
         return None
     try:
         return task_backends[DEFAULT_TASK_BACKEND_ALIAS].get_result(task_id)
-    except (TaskResultDoesNotExist, NotImplementedError):
+    except (TaskResultDoesNotExist, BrokerTaskResultDoesNotExist, NotImplementedError):
         return None
 
 

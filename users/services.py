@@ -15,13 +15,13 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from audit.recorder import Origin, field_changes, record
+from audit.recorder import Origin, field_changes, record, record_many
 from users import mfa, profile_rules, tokens
 from users.errors import ConfirmationRequired, GuardError, MfaRefused, StaleError
 from users.identifiers import normalize_email, normalize_phone, normalize_username
 from users.models import Identity, MfaFactor, PersonalAccessToken, User
-from users.sessions import end_sessions
-from users.signals import sessions_must_end
+from users.sessions import end_sessions, end_sessions_of
+from users.signals import sessions_must_end, users_sessions_must_end
 
 # No 0/O, 1/l/I: a generated password is read off a screen and typed elsewhere.
 PASSWORD_ALPHABET = "".join(
@@ -231,18 +231,7 @@ def lock_for_change(
     rows = {row.pk: row for row in User.objects.select_for_update().filter(wanted).order_by("pk")}
     locked_actor = None
     if actor is not None:
-        locked_actor = rows.get(actor.pk)
-        # Gone, suspended, or an admin no longer (an end user acting on themselves stays non-staff).
-        if (
-            locked_actor is None
-            or not locked_actor.is_active
-            or (actor.is_staff and not locked_actor.is_staff)
-        ):
-            raise StaleError(
-                "Your own account was suspended or changed while you were acting, so nothing "
-                "was done.",
-                code="actor.changed",
-            )
+        locked_actor = _check_locked_actor(actor, rows.get(actor.pk))
     if user.pk not in rows:
         raise StaleError(
             "This user was deleted by someone else since you opened the page.",
@@ -256,6 +245,21 @@ def lock_for_change(
             "Reload to see the current values, then make your change again."
         )
     return Locked(user=locked, actor=locked_actor)
+
+
+def _check_locked_actor(actor, locked_actor):
+    """The acting admin as locked: refused if gone, suspended, or an admin no longer (an end
+    user acting on themselves stays non-staff)."""
+    if (
+        locked_actor is None
+        or not locked_actor.is_active
+        or (actor.is_staff and not locked_actor.is_staff)
+    ):
+        raise StaleError(
+            "Your own account was suspended or changed while you were acting, so nothing was done.",
+            code="actor.changed",
+        )
+    return locked_actor
 
 
 def has_sign_in_method(user: User, **overrides) -> bool:
@@ -279,14 +283,20 @@ def _end_sessions_and_tokens(user: User) -> None:
     Every path also re-checks the user on use, so a revocation that did not happen still fails
     closed.
     """
+    _end_console_sessions_and_tokens([user.pk])
+    sessions_must_end.send(sender=User, user=user)  # signin ends the end-user sessions it tracks
+
+
+def _end_console_sessions_and_tokens(user_ids) -> None:
+    """Console sessions, OAuth refresh tokens (revoked) and access tokens (deleted) of these
+    users: a statement per kind, whether one user or a batch of them."""
     from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
-    end_sessions(user)
-    get_refresh_token_model().objects.filter(user=user, revoked__isnull=True).update(
+    end_sessions_of(user_ids)
+    get_refresh_token_model().objects.filter(user__in=user_ids, revoked__isnull=True).update(
         revoked=timezone.now()
     )
-    get_access_token_model().objects.filter(user=user).delete()
-    sessions_must_end.send(sender=User, user=user)  # signin ends the end-user sessions it tracks
+    get_access_token_model().objects.filter(user__in=user_ids).delete()
 
 
 # --- Identifiers, profile ----------------------------------------------------------------
@@ -411,6 +421,133 @@ def reactivate_user(user: User, *, origin: Origin) -> User:
         user.save(update_fields=["is_suspended", "updated_at"])
         record("User.Reactivate", origin=origin, user=user)
     return user
+
+
+# --- The same verbs on a batch of users (a bulk job's batch, users/bulk.py) -------------------
+
+
+@dataclass
+class BatchOutcome:
+    """What a set-based verb did: the users changed, and those skipped with the reason."""
+
+    done: list[str]
+    skipped: dict[str, str]
+
+    def skip(self, users, reason) -> list:
+        """Report as skipped the users `reason(user)` names a reason for; return the others."""
+        left = []
+        for user in users:
+            if why := reason(user):
+                self.skipped[user.pk] = why
+            else:
+                left.append(user)
+        return left
+
+
+def suspend_users(user_ids, *, origin: Origin) -> BatchOutcome:
+    """suspend_user for each of these users, as one transaction of a few statements: the same
+    guards, changes, ended sessions and tokens, and audit rows as one call per user."""
+
+    def one(user, *, origin):
+        return "Already suspended." if user.is_suspended else suspend_user(user, origin=origin)
+
+    with transaction.atomic():
+        outcome, plain = lock_batch(user_ids, origin, single=one)
+        plain = outcome.skip(plain, lambda user: user.is_suspended and "Already suspended.")
+        if plain:
+            ids = _update_batch(plain, is_suspended=True)
+            _end_console_sessions_and_tokens(ids)
+            users_sessions_must_end.send(sender=User, user_ids=ids, reason="suspended")
+            record_many("User.Suspend", origin=origin, users=plain)
+            outcome.done.extend(ids)
+    return outcome
+
+
+def reactivate_users(user_ids, *, origin: Origin) -> BatchOutcome:
+    """reactivate_user for each of these users, set-based (see suspend_users)."""
+
+    def one(user, *, origin):
+        return reactivate_user(user, origin=origin) if user.is_suspended else "Not suspended."
+
+    with transaction.atomic():
+        outcome, plain = lock_batch(user_ids, origin, single=one)
+        plain = outcome.skip(plain, lambda user: not user.is_suspended and "Not suspended.")
+        if plain:
+            outcome.done.extend(_update_batch(plain, is_suspended=False))
+            record_many("User.Reactivate", origin=origin, users=plain)
+    return outcome
+
+
+def expire_passwords(user_ids, *, origin: Origin) -> BatchOutcome:
+    """set_password_expired(expired=True) for each of these users, set-based."""
+    already = "Password already expired."
+
+    def one(user, *, origin):
+        if user.is_password_expired:
+            return already
+        return set_password_expired(user, origin=origin, expired=True)
+
+    with transaction.atomic():
+        outcome, plain = lock_batch(user_ids, origin, single=one)
+        plain = outcome.skip(plain, lambda user: user.is_password_expired and already)
+        if plain:
+            outcome.done.extend(_update_batch(plain, is_password_expired=True))
+            record_many(
+                "User.Password.Expire", origin=origin, users=plain, payload={"isExpired": True}
+            )
+    return outcome
+
+
+def lock_batch(user_ids, origin: Origin, *, single) -> tuple[BatchOutcome, list[User]]:
+    """The first step of a set-based verb, inside its transaction: lock the users and the acting
+    admin (one SELECT ... FOR UPDATE, primary-key order), report those gone, and send the few a
+    guard may refuse (staff, superusers, the admin themself) through `single(user, origin=)`, the
+    single-user verb (it returns a reason to skip, or anything else when done). Returns the
+    outcome so far and the plain users left, whom none of the guards is about, for the verb to
+    change with a statement per kind of row."""
+    outcome = BatchOutcome(done=[], skipped={})
+    user_ids = list(dict.fromkeys(user_ids))
+    actor = origin.actor
+    wanted = Q(pk__in=user_ids) | (Q(pk=actor.pk) if actor is not None else Q())
+    rows = {u.pk: u for u in User.objects.select_for_update().filter(wanted).order_by("pk")}
+    if actor is not None:
+        _check_locked_actor(actor, rows.get(actor.pk))
+    plain = []
+    for user_id in user_ids:
+        user = rows.get(user_id)
+        if user is None:
+            outcome.skipped[user_id] = "The user no longer exists."
+        elif user.is_staff or user.is_superuser or (actor is not None and actor.pk == user_id):
+            _change_one_in_batch(user, origin, single, outcome)
+        else:
+            plain.append(user)
+    return outcome, plain
+
+
+def _update_batch(users, **values) -> list[str]:
+    ids = [user.pk for user in users]
+    User.objects.filter(pk__in=ids).update(**values, updated_at=timezone.now())
+    return ids
+
+
+def _change_one_in_batch(user, origin, single, outcome: BatchOutcome) -> None:
+    """A user a guard may refuse: the single-user verb, in a savepoint of the batch."""
+    try:
+        with transaction.atomic():
+            result = single(user, origin=origin)
+    except StaleError as error:
+        if error.code == "actor.changed":
+            raise
+        outcome.skipped[user.pk] = error.message
+    except GuardError as error:
+        outcome.skipped[user.pk] = error.message
+    except ValidationError as error:
+        outcome.skipped[user.pk] = " ".join(error.messages)
+    else:
+        if isinstance(result, str):
+            outcome.skipped[user.pk] = result
+        else:
+            outcome.done.append(user.pk)
 
 
 def delete_user(user: User, *, origin: Origin) -> dict:

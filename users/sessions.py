@@ -29,7 +29,12 @@ def end_sessions(user) -> int:
     Called inside the service's transaction: the session rows live in the same database, so the
     change and the sign-out commit (or roll back) together.
     """
+    return end_sessions_of([user.pk])
+
+
+def end_sessions_of(user_ids) -> int:
+    """Delete every session of these users (one statement); returns how many there were."""
     from users.models import UserSession
 
-    deleted, _ = UserSession.objects.filter(user_id=user.pk).delete()
+    deleted, _ = UserSession.objects.filter(user_id__in=user_ids).delete()
     return deleted

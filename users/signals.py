@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # password reset or set, lock-down), with `user`. Receivers end what they track (signin ends the
 # end-user sessions and grants) and return how many they ended.
 sessions_must_end = Signal()
+
+# The same for many users at once (the set-based verbs: a batch of a bulk job), with `user_ids`
+# and `reason` ("suspended"); receivers end what they track with a statement per kind, not per user.
+users_sessions_must_end = Signal()

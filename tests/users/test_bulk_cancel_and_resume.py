@@ -136,6 +136,11 @@ def test_an_unexpected_error_fails_that_user_and_the_job_goes_on(admin_user, mon
             raise RuntimeError("disk on fire")
         return real_suspend(user, origin=origin)
 
+    def suspend_batch(user_ids, *, origin):
+        raise RuntimeError("disk on fire")
+
+    # The batch's set-based verb fails, so its users go one by one: only the broken one fails.
+    monkeypatch.setattr(services, "suspend_users", suspend_batch)
     monkeypatch.setattr(services, "suspend_user", suspend)
     job = run(start(admin_user, users))
     assert (job.state, job.done, job.failed) == ("done", 2, 1)

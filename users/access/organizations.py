@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from audit.recorder import Origin, field_changes, record
+from audit.recorder import Origin, field_changes, record, record_many
 from users import profile_rules
 from users.access.common import (
     NAMED,
@@ -24,7 +24,7 @@ from users.models import (
     Scope,
     User,
 )
-from users.services import guard_staff_target, lock_for_change
+from users.services import guard_staff_target, lock_batch, lock_for_change
 
 
 def _org_values(values: dict) -> dict:
@@ -223,3 +223,72 @@ def remove_membership(user: User, organization: Organization, *, origin: Origin)
             payload=_membership_payload(organization, old, []),
         )
     return True
+
+
+# --- The same on a batch of users (a bulk job's batch; see services.lock_batch) ------------------
+
+
+def add_users_to_organization(user_ids, organization: Organization, *, origin: Origin):
+    """add_membership(user, organization) for each of these users who is not a member yet, in one
+    transaction of a few statements: the same guards, rows and audit rows as one call per user.
+    Returns a services.BatchOutcome (members already: skipped)."""
+    member = "Already a member."
+
+    def one(user, *, origin):
+        if Membership.objects.filter(user=user, organization=organization).exists():
+            return member
+        add_membership(user, organization, origin=origin)
+
+    with transaction.atomic():
+        outcome, plain = lock_batch(user_ids, origin, single=one)
+        members = set(
+            Membership.objects.filter(user__in=plain, organization=organization).values_list(
+                "user_id", flat=True
+            )
+        )
+        plain = outcome.skip(plain, lambda user: user.pk in members and member)
+        if plain:
+            try:
+                with transaction.atomic():
+                    Membership.objects.bulk_create(
+                        [Membership(user=user, organization=organization) for user in plain]
+                    )
+            except IntegrityError:
+                raise ValidationError(
+                    "This organization was just deleted. Reload and try again.", code="stale"
+                ) from None
+            payload = _membership_payload(organization, [], [])
+            record_many("User.Organizations.Add", origin=origin, users=plain, payload=payload)
+            outcome.done.extend(user.pk for user in plain)
+    return outcome
+
+
+def remove_users_from_organization(user_ids, organization: Organization, *, origin: Origin):
+    """remove_membership(user, organization) for each of these users, set-based (see
+    add_users_to_organization); those not members are skipped."""
+    not_member = "Not a member."
+
+    def one(user, *, origin):
+        return None if remove_membership(user, organization, origin=origin) else not_member
+
+    with transaction.atomic():
+        outcome, plain = lock_batch(user_ids, origin, single=one)
+        memberships = {
+            m.user_id: m
+            for m in Membership.objects.filter(
+                user__in=plain, organization=organization
+            ).prefetch_related("roles")
+        }
+        plain = outcome.skip(plain, lambda user: user.pk not in memberships and not_member)
+        if plain:
+            Membership.objects.filter(pk__in=[memberships[u.pk].pk for u in plain]).delete()
+            record_many(
+                "User.Organizations.Remove",
+                origin=origin,
+                users=plain,
+                payload=lambda user: _membership_payload(
+                    organization, list(memberships[user.pk].roles.all()), []
+                ),
+            )
+            outcome.done.extend(user.pk for user in plain)
+    return outcome

@@ -4,8 +4,9 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 
-from audit.recorder import Origin, record
+from audit.recorder import Origin, record, record_many
 from users.access.common import (
     NAMED,
     clean_fields,
@@ -25,7 +26,7 @@ from users.models import (
     User,
     UserRole,
 )
-from users.services import guard_staff_target, lock_for_change
+from users.services import BatchOutcome, guard_staff_target, lock_batch, lock_for_change
 
 
 def create_role(
@@ -81,6 +82,14 @@ def delete_role(role: Role, *, origin: Origin) -> int:
 # --- A user's roles ----------------------------------------------------------------------
 
 
+def _check_user_role(role: Role) -> None:
+    if role.type != Role.Type.USER:
+        raise ValidationError(
+            f"“{role.name}” is a machine-to-machine role: only user roles can be given to users.",
+            code="invalid_role_type",
+        )
+
+
 def assign_roles(user: User, roles: Iterable[Role], *, origin: Origin) -> list[Role]:
     """Give the user these roles; those they have already are skipped. Returns the new ones.
 
@@ -89,11 +98,7 @@ def assign_roles(user: User, roles: Iterable[Role], *, origin: Origin) -> list[R
     """
     roles = list(dict.fromkeys(roles))
     for role in roles:
-        if role.type != Role.Type.USER:
-            raise ValidationError(
-                f"“{role.name}” is a machine-to-machine role: only user roles can be given to users.",
-                code="invalid_role_type",
-            )
+        _check_user_role(role)
     if not roles:
         return []
     with transaction.atomic():
@@ -122,3 +127,68 @@ def remove_role(user: User, role: Role, *, origin: Origin) -> bool:
             return False
         record("User.Roles.Remove", origin=origin, user=user, payload={"removed": name_ref(role)})
     return True
+
+
+# --- The same on a batch of users (a bulk job's batch; see services.lock_batch) ------------------
+
+
+def assign_role_to_users(user_ids, role: Role, *, origin: Origin) -> BatchOutcome:
+    """assign_roles(user, [role]) for each of these users, in one transaction of a few statements:
+    the same guards, rows and audit rows (with each user's role count) as one call per user."""
+
+    def one(user, *, origin):
+        return None if assign_roles(user, [role], origin=origin) else "Already has this role."
+
+    try:
+        _check_user_role(role)
+    except ValidationError as error:  # what the single verb says to each of them
+        reason = " ".join(error.messages)
+        return BatchOutcome(done=[], skipped=dict.fromkeys(user_ids, reason))
+    with transaction.atomic():
+        outcome, plain = lock_batch(user_ids, origin, single=one)
+        counts = dict(
+            UserRole.objects.filter(user__in=plain)
+            .values("user_id")
+            .annotate(n=Count("id"))
+            .values_list("user_id", "n")
+        )
+        has_it = set(
+            UserRole.objects.filter(user__in=plain, role=role).values_list("user_id", flat=True)
+        )
+        plain = outcome.skip(plain, lambda user: user.pk in has_it and "Already has this role.")
+        if plain:
+            UserRole.objects.bulk_create([UserRole(user=user, role=role) for user in plain])
+            added = [{**name_ref(role), "type": role.type}]
+            record_many(
+                "User.Roles.Assign",
+                origin=origin,
+                users=plain,
+                payload=lambda user: {
+                    "added": added,
+                    "roleCount": {"old": counts.get(user.pk, 0), "new": counts.get(user.pk, 0) + 1},
+                },
+            )
+            outcome.done.extend(user.pk for user in plain)
+    return outcome
+
+
+def remove_role_from_users(user_ids, role: Role, *, origin: Origin) -> BatchOutcome:
+    """remove_role(user, role) for each of these users, set-based (see assign_role_to_users)."""
+
+    def one(user, *, origin):
+        return None if remove_role(user, role, origin=origin) else "Does not have this role."
+
+    with transaction.atomic():
+        outcome, plain = lock_batch(user_ids, origin, single=one)
+        assignments = UserRole.objects.filter(user__in=plain, role=role)
+        has_it = set(assignments.values_list("user_id", flat=True))
+        plain = outcome.skip(
+            plain, lambda user: user.pk not in has_it and "Does not have this role."
+        )
+        if plain:
+            assignments.filter(user__in=plain).delete()
+            record_many(
+                "User.Roles.Remove", origin=origin, users=plain, payload={"removed": name_ref(role)}
+            )
+            outcome.done.extend(user.pk for user in plain)
+    return outcome

@@ -31,24 +31,41 @@ def _sweep(every: float, stale_after: int | None, stop: threading.Event) -> None
             connection.close()
 
 
+def add_recovery_arguments(parser) -> None:
+    """--stale-after and --recover-every, for this worker and jobs_rqworker."""
+    parser.add_argument(
+        "--stale-after",
+        type=int,
+        default=None,
+        help="Seconds without a batch after which a running job's worker is taken for dead "
+        "(default: settings.BULK_JOB_STALE_SECONDS).",
+    )
+    parser.add_argument(
+        "--recover-every",
+        type=float,
+        default=60,
+        help="Seconds between looks for jobs a dead worker left (0: only at start).",
+    )
+
+
+def recover_and_watch(command, *, stale_after, recover_every, worker_id="", watch=True) -> None:
+    """Resume the jobs a dead worker left now, then (`watch`) every `recover_every` seconds."""
+    recovered = bulk.recover_interrupted_jobs(stale_after=stale_after, worker_id=worker_id)
+    if recovered and command.verbosity:
+        command.stdout.write(f"Resumed {len(recovered)} interrupted bulk job(s).")
+    if watch and recover_every > 0:
+        stop = threading.Event()
+        threading.Thread(
+            target=_sweep, args=(recover_every, stale_after, stop), daemon=True
+        ).start()
+
+
 class Command(db_worker.Command):
     help = "Run the background worker, after resuming bulk jobs a crashed worker left behind."
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument(
-            "--stale-after",
-            type=int,
-            default=None,
-            help="Seconds without a batch after which a running job's worker is taken for dead "
-            "(default: settings.BULK_JOB_STALE_SECONDS).",
-        )
-        parser.add_argument(
-            "--recover-every",
-            type=float,
-            default=60,
-            help="Seconds between looks for jobs a dead worker left (0: only at start).",
-        )
+        add_recovery_arguments(parser)
         parser.add_argument(
             "--recover-only",
             action="store_true",
@@ -56,16 +73,14 @@ class Command(db_worker.Command):
         )
 
     def handle(self, *args, stale_after=None, recover_only=False, recover_every=60, **options):
-        recovered = bulk.recover_interrupted_jobs(
-            stale_after=stale_after, worker_id=options["worker_id"]
+        self.verbosity = options.get("verbosity", 1)
+        recover_and_watch(
+            self,
+            stale_after=stale_after,
+            recover_every=recover_every,
+            worker_id=options["worker_id"],
+            watch=not recover_only,
         )
-        if recovered and options.get("verbosity", 1):
-            self.stdout.write(f"Resumed {len(recovered)} interrupted bulk job(s).")
         if recover_only:
             return None
-        if recover_every > 0:
-            stop = threading.Event()
-            threading.Thread(
-                target=_sweep, args=(recover_every, stale_after, stop), daemon=True
-            ).start()
         return super().handle(*args, **options)
