@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import is_password_usable
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -717,6 +717,10 @@ def check_import(
     open_file: Callable, fmt: str, *, on_existing: str = SKIP, max_rows=None, batch_size=1000
 ) -> ImportReport:
     """Validate every row; write nothing. `open_file()` gives the file as binary lines."""
+    if connection.vendor == "postgresql":
+        from users import transfer_pg
+
+        return transfer_pg.check_import(open_file, fmt, on_existing=on_existing, max_rows=max_rows)
     report = ImportReport()
     names = Names()
     # Each id and identifier seen, as its 64-bit hash -> the first line: half the memory of the
@@ -772,7 +776,22 @@ def run_import(
 ) -> ImportReport:
     """Check the file, then (when it passed, or bad rows are to be skipped) write it in batches.
 
-    `progress(done, total)` is called once after the check (done 0) and after each batch."""
+    `progress(done, total)` is called once after the check (done 0) and after each batch.
+    On PostgreSQL the file is read once, into a staging table (users/transfer_pg.py)."""
+    if connection.vendor == "postgresql":
+        from users import transfer_pg
+
+        return transfer_pg.run_import(
+            open_file,
+            fmt,
+            origin=origin,
+            on_existing=on_existing,
+            skip_bad_rows=skip_bad_rows,
+            batch_size=batch_size,
+            max_rows=max_rows,
+            progress=progress,
+            source=source,
+        )
     report = check_import(open_file, fmt, on_existing=on_existing, max_rows=max_rows)
     if progress:
         progress(0, report.valid)  # rows written so far, rows to write
@@ -791,6 +810,19 @@ def run_import(
             if progress:
                 progress(len(batch), report.valid)
     report.add_errors([e for e in late.errors if e.line not in checked_bad])
+    record_run(
+        report,
+        origin=origin,
+        fmt=fmt,
+        source=source,
+        on_existing=on_existing,
+        skip_bad_rows=skip_bad_rows,
+    )
+    return report
+
+
+def record_run(report: ImportReport, *, origin, fmt, source, on_existing, skip_bad_rows):
+    """The one `User.Import` audit row that ends a run."""
     record(
         "User.Import",
         origin=origin,
@@ -806,7 +838,6 @@ def run_import(
             "skipBadRows": skip_bad_rows,
         },
     )
-    return report
 
 
 def random_ids(count: int, length: int) -> list[str]:
