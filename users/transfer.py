@@ -798,18 +798,15 @@ def run_import(
     if not report.ok and not skip_bad_rows:
         return report
     report.ran = True
-    names = Names()
-    # The second reading cleans each row again (a role deleted since the check, a file changed on
-    # disk): a row that fails now is reported as failed, never dropped in silence.
-    late = ImportReport()
-    checked_bad = set(report.bad_lines)
-    with open_file() as binary:
-        rows = (row for row in _clean_rows(binary, fmt, names, late) if row.line not in checked_bad)
-        for batch in _batches(rows, batch_size):
-            _write_batch(batch, report, origin=origin, on_existing=on_existing)
-            if progress:
-                progress(len(batch), report.valid)
-    report.add_errors([e for e in late.errors if e.line not in checked_bad])
+    write_checked(
+        open_file,
+        fmt,
+        report,
+        origin=origin,
+        on_existing=on_existing,
+        batch_size=batch_size,
+        progress=progress,
+    )
     record_run(
         report,
         origin=origin,
@@ -819,6 +816,51 @@ def run_import(
         skip_bad_rows=skip_bad_rows,
     )
     return report
+
+
+def write_checked(
+    open_file: Callable,
+    fmt: str,
+    report: ImportReport,
+    *,
+    origin: Origin,
+    on_existing: str,
+    batch_size: int,
+    progress: Callable[[int, int], None] | None = None,
+    after_line: int = 0,
+    should_stop: Callable[[], bool] | None = None,
+    on_batch: Callable[[int, list[int]], None] | None = None,
+) -> bool:
+    """Write the rows `check_import` passed (SQLite's second reading), after line `after_line`;
+    False when `should_stop()` said so between two batches. `on_batch(last line, [created,
+    updated, skipped, failed])` runs inside each batch's transaction."""
+    names = Names()
+    # The second reading cleans each row again (a role deleted since the check, a file changed on
+    # disk): a row that fails now is reported as failed, never dropped in silence.
+    late = ImportReport()
+    checked_bad = set(report.bad_lines)
+    with open_file() as binary:
+        rows = (
+            row
+            for row in _clean_rows(binary, fmt, names, late)
+            if row.line not in checked_bad and row.line > after_line
+        )
+        for batch in _batches(rows, batch_size):
+            if should_stop and should_stop():
+                return False
+            before = [report.created, report.updated, report.skipped, report.error_count]
+            late_before = len(late.bad_lines - checked_bad)
+            with transaction.atomic():
+                _write_batch(batch, report, origin=origin, on_existing=on_existing)
+                if on_batch:
+                    after = [report.created, report.updated, report.skipped, report.error_count]
+                    counts = [b - a for a, b in zip(before, after, strict=True)]
+                    counts[3] += len(late.bad_lines - checked_bad) - late_before
+                    on_batch(batch[-1].line, counts)
+            if progress:
+                progress(len(batch), report.valid)
+    report.add_errors([e for e in late.errors if e.line not in checked_bad])
+    return True
 
 
 def record_run(report: ImportReport, *, origin, fmt, source, on_existing, skip_bad_rows):

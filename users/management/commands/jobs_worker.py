@@ -13,7 +13,7 @@ import threading
 from django.db import DatabaseError, connection
 from django_tasks_db.management.commands import db_worker
 
-from users import bulk
+from users import bulk, import_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +22,7 @@ def _sweep(every: float, stale_after: int | None, stop: threading.Event) -> None
     while not stop.wait(every):
         try:
             recovered = bulk.recover_interrupted_jobs(stale_after=stale_after)
+            recovered += import_jobs.recover_interrupted_imports(stale_after=stale_after)
         except DatabaseError:  # SQLite busy with a batch, the database away: try next time
             logger.warning("Could not look for interrupted bulk jobs", exc_info=True)
         else:
@@ -57,6 +58,9 @@ class Command(db_worker.Command):
 
     def handle(self, *args, stale_after=None, recover_only=False, recover_every=60, **options):
         recovered = bulk.recover_interrupted_jobs(
+            stale_after=stale_after, worker_id=options["worker_id"]
+        )
+        recovered += import_jobs.recover_interrupted_imports(
             stale_after=stale_after, worker_id=options["worker_id"]
         )
         if recovered and options.get("verbosity", 1):
