@@ -721,6 +721,13 @@ def check_import(
         from users import transfer_pg
 
         return transfer_pg.check_import(open_file, fmt, on_existing=on_existing, max_rows=max_rows)
+    return check_rows(
+        open_file, fmt, on_existing=on_existing, max_rows=max_rows, batch_size=batch_size
+    )
+
+
+def check_rows(open_file, fmt, *, on_existing=SKIP, max_rows=None, batch_size=1000) -> ImportReport:
+    """The check through the ORM, batch by batch (SQLite's; PostgreSQL's gives the same report)."""
     report = ImportReport()
     names = Names()
     # Each id and identifier seen, as its 64-bit hash -> the first line: half the memory of the
