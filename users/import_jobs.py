@@ -11,17 +11,15 @@ hold password digests) and one `User.Import` audit row is written, as the synchr
 """
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
-from django.tasks import TaskResultStatus, task
+from django.tasks import task
 from django.utils import timezone
 
 from audit.recorder import Origin
-from users import transfer
-from users.bulk import _mark_abandoned, _task_result
+from users import bulk, transfer
 from users.models import ImportJob, User
 
 logger = logging.getLogger(__name__)
@@ -218,28 +216,7 @@ def _finish(job: ImportJob, state: str, report, error: str = "") -> ImportJob:
 
 
 def recover_interrupted_imports(*, stale_after: int | None = None, worker_id: str = "") -> list:
-    """Queue again every active import whose worker is gone (as users.bulk does for bulk jobs)."""
-    if stale_after is None:
-        stale_after = settings.BULK_JOB_STALE_SECONDS
-    cutoff = timezone.now() - timedelta(seconds=stale_after)
-    recovered = []
-    for job in ImportJob.objects.filter(state__in=ImportJob.ACTIVE_STATES).order_by("created_at"):
-        result = _task_result(job.task_id)
-        mine = bool(
-            worker_id
-            and result is not None
-            and result.status == TaskResultStatus.RUNNING
-            and result.worker_ids
-            and result.worker_ids[-1] == worker_id
-        )
-        if result is not None and result.status == TaskResultStatus.READY:
-            continue
-        if not mine and job.heartbeat_at and job.heartbeat_at > cutoff:
-            continue
-        if ImportJob.objects.filter(pk=job.pk, heartbeat_at=job.heartbeat_at).update(
-            heartbeat_at=timezone.now()
-        ):
-            _mark_abandoned(job.task_id)
-            enqueue(job.pk)
-            recovered.append(job.pk)
-    return recovered
+    """Queue again every active import whose worker is gone (the bulk jobs' rules)."""
+    return bulk.recover_interrupted_jobs(
+        stale_after=stale_after, worker_id=worker_id, model=ImportJob, requeue=enqueue
+    )

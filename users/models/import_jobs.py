@@ -5,25 +5,19 @@ digests): it is emptied when the job ends, whatever the ending. `after_line` is 
 the last batch written, saved in that batch's transaction, so a new worker goes on after it.
 """
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from users.ids import generate_long_id
-from users.models.jobs import BulkJob
+from users.models.jobs import BackgroundJob
 
 
-class ImportJob(models.Model):
-    State = BulkJob.State
-    ACTIVE_STATES = BulkJob.ACTIVE_STATES
-
+class ImportJob(BackgroundJob):
     id = models.CharField(primary_key=True, max_length=21, default=generate_long_id, editable=False)
     file_name = models.CharField(max_length=200)
     format = models.CharField(max_length=8)
     on_existing = models.CharField(max_length=8)
     skip_bad_rows = models.BooleanField(default=False)
     upload = models.BinaryField(default=b"", editable=False)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
     rows = models.PositiveIntegerField(default=0)  # rows in the file
     total = models.PositiveIntegerField(default=0)  # rows that passed the check (to write)
     invalid = models.PositiveIntegerField(default=0)  # rows the check refused
@@ -35,19 +29,6 @@ class ImportJob(models.Model):
     # The first errors by line: [[line, field, message], ...]
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
-    error = models.CharField(max_length=500, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_label = models.CharField(max_length=320, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=512, blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "id"]
@@ -60,10 +41,6 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.written / self.total) if self.total else 0
-
-    @property
-    def is_active(self) -> bool:
-        return self.state in self.ACTIVE_STATES
 
     @property
     def checked(self) -> bool:
