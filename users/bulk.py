@@ -86,8 +86,9 @@ def enqueue(job_id: str) -> None:
 
 
 def cancel_job(job: BulkJob) -> BulkJob:
-    """Ask the job to stop after its current batch (a queued job stops before its first)."""
-    BulkJob.objects.filter(pk=job.pk, state__in=[State.QUEUED, State.RUNNING]).update(
+    """Ask the job (a bulk job or an import) to stop after its current batch (a queued job
+    stops before its first)."""
+    type(job).objects.filter(pk=job.pk, state__in=[State.QUEUED, State.RUNNING]).update(
         state=State.CANCELLING
     )
     job.refresh_from_db()

@@ -63,11 +63,7 @@ def enqueue(job_id: str) -> None:
 
 def cancel_import_job(job: ImportJob) -> ImportJob:
     """Ask the job to stop after its current batch (a queued job stops before its check)."""
-    ImportJob.objects.filter(pk=job.pk, state__in=[State.QUEUED, State.RUNNING]).update(
-        state=State.CANCELLING
-    )
-    job.refresh_from_db()
-    return job
+    return bulk.cancel_job(job)
 
 
 @task()
