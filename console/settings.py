@@ -309,7 +309,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # in the request (5,000: ~11 s on a loaded 2-core machine, under gunicorn's 30 s timeout); bigger
 # files are for `manage.py import_users FILE`.
 IMPORT_MAX_UPLOAD_BYTES = _env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
-IMPORT_MAX_CONSOLE_ROWS = _env_int("IMPORT_MAX_CONSOLE_ROWS", 5_000)
+IMPORT_MAX_CONSOLE_ROWS = _env_int("IMPORT_MAX_CONSOLE_ROWS", 5_000)  # the page's "Check file"
+IMPORT_JOB_BATCH_SIZE = _env_int("IMPORT_JOB_BATCH_SIZE", 1_000)
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -90,8 +90,9 @@ def enqueue(job_id: str) -> None:
 
 
 def cancel_job(job: BulkJob) -> BulkJob:
-    """Ask the job to stop after its current batch (a queued job stops before its first)."""
-    BulkJob.objects.filter(pk=job.pk, state__in=[State.QUEUED, State.RUNNING]).update(
+    """Ask the job (a bulk job or an import) to stop after its current batch (a queued job
+    stops before its first)."""
+    type(job).objects.filter(pk=job.pk, state__in=[State.QUEUED, State.RUNNING]).update(
         state=State.CANCELLING
     )
     job.refresh_from_db()
@@ -346,8 +347,11 @@ def _finish(job: BulkJob, state: str, error: str = "") -> BulkJob:
 # --- After a crash -----------------------------------------------------------------------
 
 
-def recover_interrupted_jobs(*, stale_after: int | None = None, worker_id: str = "") -> list[str]:
-    """Queue again every active job whose worker is gone, and return their ids.
+def recover_interrupted_jobs(
+    *, stale_after: int | None = None, worker_id: str = "", model=BulkJob, requeue=None
+) -> list[str]:
+    """Queue again every active job whose worker is gone, and return their ids (`model` and
+    `requeue`: another kind of job with the same task and heartbeat fields, e.g. imports).
 
     A worker is gone when the job's task was claimed by `worker_id` (the worker starting now
     under the same stable id: its previous life died mid-task), or when no batch was saved for
@@ -357,7 +361,7 @@ def recover_interrupted_jobs(*, stale_after: int | None = None, worker_id: str =
         stale_after = settings.BULK_JOB_STALE_SECONDS
     cutoff = timezone.now() - timedelta(seconds=stale_after)
     recovered = []
-    for job in BulkJob.objects.filter(state__in=BulkJob.ACTIVE_STATES).order_by("created_at"):
+    for job in model.objects.filter(state__in=model.ACTIVE_STATES).order_by("created_at"):
         result = _task_result(job.task_id)
         mine = bool(
             worker_id
@@ -370,12 +374,12 @@ def recover_interrupted_jobs(*, stale_after: int | None = None, worker_id: str =
             continue  # a worker will pick it up
         if not mine and job.heartbeat_at and job.heartbeat_at > cutoff:
             continue  # its worker is probably alive
-        updated = BulkJob.objects.filter(pk=job.pk, heartbeat_at=job.heartbeat_at).update(
+        updated = model.objects.filter(pk=job.pk, heartbeat_at=job.heartbeat_at).update(
             heartbeat_at=timezone.now()
         )
         if updated:  # another worker starting at the same moment did not take it first
             _mark_abandoned(job.task_id)
-            enqueue(job.pk)
+            (requeue or enqueue)(job.pk)
             recovered.append(job.pk)
     return recovered
 

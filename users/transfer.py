@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import is_password_usable
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -717,6 +717,17 @@ def check_import(
     open_file: Callable, fmt: str, *, on_existing: str = SKIP, max_rows=None, batch_size=1000
 ) -> ImportReport:
     """Validate every row; write nothing. `open_file()` gives the file as binary lines."""
+    if connection.vendor == "postgresql":
+        from users import transfer_pg
+
+        return transfer_pg.check_import(open_file, fmt, on_existing=on_existing, max_rows=max_rows)
+    return check_rows(
+        open_file, fmt, on_existing=on_existing, max_rows=max_rows, batch_size=batch_size
+    )
+
+
+def check_rows(open_file, fmt, *, on_existing=SKIP, max_rows=None, batch_size=1000) -> ImportReport:
+    """The check through the ORM, batch by batch (SQLite's; PostgreSQL's gives the same report)."""
     report = ImportReport()
     names = Names()
     # Each id and identifier seen, as its 64-bit hash -> the first line: half the memory of the
@@ -772,25 +783,95 @@ def run_import(
 ) -> ImportReport:
     """Check the file, then (when it passed, or bad rows are to be skipped) write it in batches.
 
-    `progress(done, total)` is called once after the check (done 0) and after each batch."""
+    `progress(done, total)` is called once after the check (done 0) and after each batch.
+    On PostgreSQL the file is read once, into a staging table (users/transfer_pg.py)."""
+    if connection.vendor == "postgresql":
+        from users import transfer_pg
+
+        return transfer_pg.run_import(
+            open_file,
+            fmt,
+            origin=origin,
+            on_existing=on_existing,
+            skip_bad_rows=skip_bad_rows,
+            batch_size=batch_size,
+            max_rows=max_rows,
+            progress=progress,
+            source=source,
+        )
     report = check_import(open_file, fmt, on_existing=on_existing, max_rows=max_rows)
     if progress:
         progress(0, report.valid)  # rows written so far, rows to write
     if not report.ok and not skip_bad_rows:
         return report
     report.ran = True
+    write_checked(
+        open_file,
+        fmt,
+        report,
+        origin=origin,
+        on_existing=on_existing,
+        batch_size=batch_size,
+        progress=progress,
+    )
+    record_run(
+        report,
+        origin=origin,
+        fmt=fmt,
+        source=source,
+        on_existing=on_existing,
+        skip_bad_rows=skip_bad_rows,
+    )
+    return report
+
+
+def write_checked(
+    open_file: Callable,
+    fmt: str,
+    report: ImportReport,
+    *,
+    origin: Origin,
+    on_existing: str,
+    batch_size: int,
+    progress: Callable[[int, int], None] | None = None,
+    after_line: int = 0,
+    should_stop: Callable[[], bool] | None = None,
+    on_batch: Callable[[int, list[int]], None] | None = None,
+) -> bool:
+    """Write the rows `check_import` passed (SQLite's second reading), after line `after_line`;
+    False when `should_stop()` said so between two batches. `on_batch(last line, [created,
+    updated, skipped, failed])` runs inside each batch's transaction."""
     names = Names()
     # The second reading cleans each row again (a role deleted since the check, a file changed on
     # disk): a row that fails now is reported as failed, never dropped in silence.
     late = ImportReport()
     checked_bad = set(report.bad_lines)
     with open_file() as binary:
-        rows = (row for row in _clean_rows(binary, fmt, names, late) if row.line not in checked_bad)
+        rows = (
+            row
+            for row in _clean_rows(binary, fmt, names, late)
+            if row.line not in checked_bad and row.line > after_line
+        )
         for batch in _batches(rows, batch_size):
-            _write_batch(batch, report, origin=origin, on_existing=on_existing)
+            if should_stop and should_stop():
+                return False
+            before = [report.created, report.updated, report.skipped, report.error_count]
+            late_before = len(late.bad_lines - checked_bad)
+            with transaction.atomic():
+                _write_batch(batch, report, origin=origin, on_existing=on_existing)
+                if on_batch:
+                    after = [report.created, report.updated, report.skipped, report.error_count]
+                    counts = [b - a for a, b in zip(before, after, strict=True)]
+                    counts[3] += len(late.bad_lines - checked_bad) - late_before
+                    on_batch(batch[-1].line, counts)
             if progress:
                 progress(len(batch), report.valid)
     report.add_errors([e for e in late.errors if e.line not in checked_bad])
+    return True
+
+
+def record_run(report: ImportReport, *, origin, fmt, source, on_existing, skip_bad_rows):
+    """The one `User.Import` audit row that ends a run."""
     record(
         "User.Import",
         origin=origin,
@@ -806,7 +887,6 @@ def run_import(
             "skipBadRows": skip_bad_rows,
         },
     )
-    return report
 
 
 def random_ids(count: int, length: int) -> list[str]:

@@ -8,6 +8,12 @@ urlpatterns = [
     path("users/new", directory.user_new, name="new"),
     path("users/export", transfer.user_export, name="export"),
     path("users/import", transfer.user_import, name="import"),
+    path("users/import/jobs/<id:job_id>", transfer.import_job, name="import-job"),
+    path(
+        "users/import/jobs/<id:job_id>/cancel",
+        transfer.import_job_cancel,
+        name="import-job-cancel",
+    ),
     path("users/<id:user_id>", details.user_detail, name="detail"),
     path("users/<id:user_id>/identifiers", details.user_identifiers, name="identifiers"),
     path("users/<id:user_id>/profile", details.user_profile, name="profile"),

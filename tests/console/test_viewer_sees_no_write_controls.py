@@ -76,10 +76,12 @@ WRITE_ROUTES = {
     "members:remove",
     "users:export",  # a bulk copy of personal data, audited: for those who may change users
     "users:import",
+    "users:import-job-cancel",
     "jobs:bulk",
     "jobs:cancel",
 }
 NOT_FOR_VIEWERS = {"members:list"}  # 403 for every non-admin: tests/console/test_members_access.py
+NOT_FOR_VIEWERS |= {"users:import-job"}  # importers only: tests/users/test_import_job.py
 NOT_PAGES = {"home", "health", "readiness", "console:sign-in", "console:sign-out"}
 NOT_PAGES |= {
     "signin:sign-in",

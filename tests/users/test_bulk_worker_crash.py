@@ -105,7 +105,7 @@ def test_a_worker_killed_mid_job_is_resumed_by_the_next_worker_without_a_gap_or_
     second = worker("--batch")  # the same worker id, restarted: it resumes the job at once
     output = second.communicate(timeout=180)[0].decode()
     assert second.returncode == 0, output
-    assert "Resumed 1 interrupted bulk job" in output
+    assert "Resumed 1 interrupted job" in output
     assert_finished_once_each(job, targets)
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"FAILED", "SUCCESSFUL"}
 

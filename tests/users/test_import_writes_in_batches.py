@@ -13,7 +13,7 @@ from audit.recorder import Origin
 from tests.access.factories import OrganizationFactory, RoleFactory
 from tests.factories import SuperuserFactory, UserFactory
 from tests.security.probes import snapshot
-from users import transfer
+from users import transfer, transfer_pg
 from users.models import Membership, User, UserRole
 
 pytestmark = pytest.mark.django_db
@@ -130,15 +130,22 @@ def test_batches_are_separate_transactions_and_report_progress():
     assert seen == [(0, 25), (10, 25), (10, 25), (5, 25)]
 
 
+def after_the_check(monkeypatch, then):
+    """Run `then()` between the check and the first write (on SQLite the check is its own
+    reading; on PostgreSQL the staging table's)."""
+    for module, name in ((transfer, "check_import"), (transfer_pg, "stage_and_check")):
+        original = getattr(module, name)
+
+        def checked(*args, _original=original, **kwargs):
+            result = _original(*args, **kwargs)
+            then()
+            return result
+
+        monkeypatch.setattr(module, name, checked)
+
+
 def test_a_row_whose_identifier_was_taken_after_the_check_fails_alone(monkeypatch):
-    original = transfer.check_import
-
-    def check_then_someone_takes_it(*args, **kwargs):
-        report = original(*args, **kwargs)
-        User.objects.create(username="raced")
-        return report
-
-    monkeypatch.setattr(transfer, "check_import", check_then_someone_takes_it)
+    after_the_check(monkeypatch, lambda: User.objects.create(username="raced"))
     report = run("username,name\nfirst,A\nraced,B\nlast,C\n")
     # "raced" now belongs to someone: the row is matched as existing and skipped, not duplicated.
     assert (report.created, report.skipped) == (2, 1)
@@ -180,14 +187,7 @@ def test_the_audit_rows_of_an_import_hold_no_digest():
 
 def test_a_role_deleted_between_the_check_and_the_write_fails_its_row_visibly(monkeypatch):
     role = RoleFactory(name="Fleeting")
-    original = transfer.check_import
-
-    def check_then_the_role_goes(*args, **kwargs):
-        report = original(*args, **kwargs)
-        role.delete()
-        return report
-
-    monkeypatch.setattr(transfer, "check_import", check_then_the_role_goes)
+    after_the_check(monkeypatch, role.delete)
     report = run("username,roles\nann,Fleeting\nbob,\n")
     assert report.created == 1 and report.rows_failed == 1
     assert [e.line for e in report.errors] == [2]

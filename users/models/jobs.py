@@ -12,16 +12,9 @@ from django.utils import timezone
 from users.models.fields import id_field
 
 
-class BulkJob(models.Model):
-    class Action(models.TextChoices):
-        SUSPEND = "suspend", "Suspend"
-        REACTIVATE = "reactivate", "Reactivate"
-        ASSIGN_ROLE = "assign_role", "Assign a role"
-        REMOVE_ROLE = "remove_role", "Remove a role"
-        ADD_ORGANIZATION = "add_organization", "Add to an organization"
-        REMOVE_ORGANIZATION = "remove_organization", "Remove from an organization"
-        EXPIRE_PASSWORD = "expire_password", "Expire passwords"
-        DELETE = "delete", "Delete"
+class BackgroundJob(models.Model):
+    """What every background job has: its state, who started it and from where, its task and
+    the times a worker saw it (a running job whose heartbeat is old lost its worker)."""
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -33,16 +26,6 @@ class BulkJob(models.Model):
 
     ACTIVE_STATES = (State.QUEUED, State.RUNNING, State.CANCELLING)
 
-    id = id_field()
-    action = models.CharField(max_length=32, choices=Action.choices)
-    # The action's object: {"role": id} or {"organization": id}; empty for the others.
-    parameters = models.JSONField(default=dict, blank=True)
-    # What the admin selected: {"ids": [...]} or {"query": "search=..."} (the table URL's query).
-    selection = models.JSONField(default=dict, blank=True)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    skipped = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
     state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
     error = models.CharField(max_length=500, blank=True)
     # Who acts and from where (the Origin of every service call the job makes).
@@ -62,6 +45,36 @@ class BulkJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+
+class BulkJob(BackgroundJob):
+    class Action(models.TextChoices):
+        SUSPEND = "suspend", "Suspend"
+        REACTIVATE = "reactivate", "Reactivate"
+        ASSIGN_ROLE = "assign_role", "Assign a role"
+        REMOVE_ROLE = "remove_role", "Remove a role"
+        ADD_ORGANIZATION = "add_organization", "Add to an organization"
+        REMOVE_ORGANIZATION = "remove_organization", "Remove from an organization"
+        EXPIRE_PASSWORD = "expire_password", "Expire passwords"
+        DELETE = "delete", "Delete"
+
+    id = id_field()
+    action = models.CharField(max_length=32, choices=Action.choices)
+    # The action's object: {"role": id} or {"organization": id}; empty for the others.
+    parameters = models.JSONField(default=dict, blank=True)
+    # What the admin selected: {"ids": [...]} or {"query": "search=..."} (the table URL's query).
+    selection = models.JSONField(default=dict, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
         ordering = ["-created_at", "id"]
         indexes = [models.Index(fields=["state"], name="bulkjob_state_idx")]
 
@@ -76,10 +89,6 @@ class BulkJob(models.Model):
     @property
     def selects_all_matching(self) -> bool:
         return "query" in self.selection
-
-    @property
-    def is_active(self) -> bool:
-        return self.state in self.ACTIVE_STATES
 
 
 class BulkJobItem(models.Model):

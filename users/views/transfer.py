@@ -7,18 +7,20 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
+from django.db import transaction
 from django.http import HttpResponseForbidden, QueryDict, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from audit.recorder import Origin
-from console.dialogs import FORM, Dialog, render_dialog
-from users import transfer
+from console.dialogs import FORM, Dialog, is_fragment, render_dialog
+from users import import_jobs, transfer
 from users.filters import matching_users
+from users.models import ImportJob
 
 EXPORT_PERMISSION = "users.change_user"
 IMPORT_PERMISSIONS = ("users.add_user", "users.change_user")
@@ -167,24 +169,25 @@ def user_import(request):
         return render(request, "users/transfer/import.html", context, status=status)
     upload = form.cleaned_data["file"]
     fmt = transfer.detect_format(upload.name)
-    opener = transfer.bytes_opener(upload.read())
-    options = {"on_existing": form.cleaned_data["on_existing"]}
-    run = request.POST.get("action") == "import"
-    try:
-        if run:
-            report = transfer.run_import(
-                opener,
-                fmt,
-                origin=Origin.from_request(request),
+    if request.POST.get("action") == "import":
+        # The run is a background job: the file is kept in the job's row until it ends.
+        with transaction.atomic():
+            job = import_jobs.create_import_job(
+                content=upload.read(),
+                file_name=upload.name,
+                fmt=fmt,
+                on_existing=form.cleaned_data["on_existing"],
                 skip_bad_rows=form.cleaned_data["skip_bad_rows"],
-                max_rows=settings.IMPORT_MAX_CONSOLE_ROWS,
-                source=upload.name,
-                **options,
+                origin=Origin.from_request(request),
             )
-        else:
-            report = transfer.check_import(
-                opener, fmt, max_rows=settings.IMPORT_MAX_CONSOLE_ROWS, **options
-            )
+        return redirect("users:import-job", job_id=job.pk)
+    try:
+        report = transfer.check_import(
+            transfer.bytes_opener(upload.read()),
+            fmt,
+            max_rows=settings.IMPORT_MAX_CONSOLE_ROWS,
+            on_existing=form.cleaned_data["on_existing"],
+        )
     except transfer.TooManyRows as error:
         form.add_error("file", str(error))
         return render(
@@ -196,7 +199,41 @@ def user_import(request):
     except transfer.FileError as error:
         form.add_error("file", str(error))
         return render(request, "users/transfer/import.html", context, status=HTTPStatus.BAD_REQUEST)
-    context.update(report=report, ran=report.ran, filename=upload.name, fmt=fmt)
-    # A file with bad rows is refused (400) unless they were skipped on a run.
-    status = HTTPStatus.OK if report.ok or report.ran else HTTPStatus.BAD_REQUEST
+    context.update(report=report, filename=upload.name, fmt=fmt)
+    # A file with bad rows is refused (400).
+    status = HTTPStatus.OK if report.ok else HTTPStatus.BAD_REQUEST
     return render(request, "users/transfer/import.html", context, status=status)
+
+
+def _import_job_context(request, job):
+    return {
+        "job": job,
+        "can_cancel": job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
+        and request.user.has_perms(IMPORT_PERMISSIONS),
+    }
+
+
+@require_GET
+@permission_required(IMPORT_PERMISSIONS, raise_exception=True)
+@vary_on_headers("HX-Request")
+def import_job(request, job_id):
+    job = get_object_or_404(ImportJob.objects.defer("upload"), pk=job_id)
+    template = "users/transfer/import_job.html"
+    if is_fragment(request, "import-progress"):
+        template += "#import-progress"
+    return render(request, template, _import_job_context(request, job))
+
+
+@require_POST
+@permission_required(IMPORT_PERMISSIONS, raise_exception=True)
+def import_job_cancel(request, job_id):
+    job = import_jobs.cancel_import_job(
+        get_object_or_404(ImportJob.objects.defer("upload"), pk=job_id)
+    )
+    if is_fragment(request, "import-progress"):
+        return render(
+            request,
+            "users/transfer/import_job.html#import-progress",
+            _import_job_context(request, job),
+        )
+    return redirect("users:import-job", job_id=job.pk)

@@ -13,7 +13,7 @@ import threading
 from django.db import DatabaseError, connection
 from django_tasks_db.management.commands import db_worker
 
-from users import bulk
+from users import bulk, import_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +22,7 @@ def _sweep(every: float, stale_after: int | None, stop: threading.Event) -> None
     while not stop.wait(every):
         try:
             recovered = bulk.recover_interrupted_jobs(stale_after=stale_after)
+            recovered += import_jobs.recover_interrupted_imports(stale_after=stale_after)
         except DatabaseError:  # SQLite busy with a batch, the database away: try next time
             logger.warning("Could not look for interrupted bulk jobs", exc_info=True)
         else:
@@ -51,8 +52,11 @@ def add_recovery_arguments(parser) -> None:
 def recover_and_watch(command, *, stale_after, recover_every, worker_id="", watch=True) -> None:
     """Resume the jobs a dead worker left now, then (`watch`) every `recover_every` seconds."""
     recovered = bulk.recover_interrupted_jobs(stale_after=stale_after, worker_id=worker_id)
+    recovered += import_jobs.recover_interrupted_imports(
+        stale_after=stale_after, worker_id=worker_id
+    )
     if recovered and command.verbosity:
-        command.stdout.write(f"Resumed {len(recovered)} interrupted bulk job(s).")
+        command.stdout.write(f"Resumed {len(recovered)} interrupted job(s).")
     if watch and recover_every > 0:
         stop = threading.Event()
         threading.Thread(
