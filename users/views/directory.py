@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from audit.recorder import Origin
 from console.dialogs import is_fragment
-from users import filters, search, services
+from users import filters, keyset, search, services
 from users.forms import AddUserForm, UserTableForm
 from users.models import Organization, Role, User
 from users.views.refusals import refusal_status
@@ -43,9 +43,44 @@ def user_list(request):
         queryset=filters.facet_queryset(cleaned),
         order=filters.ordering(cleaned["sort"]),
         cap_total=True,
+        cursor=cleaned["cursor"],
     )
     context = {"form": form, "result": result, **_filter_context(request, form, template)}
+    context["pager"] = _keyset_links(request, result, cleaned["sort"])
     return render(request, template, context)
+
+
+def _keyset_links(request, result, sort) -> dict | None:
+    """Previous / next links of a table without keywords: cursors at the page's first and last
+    rows (users.keyset); None for a keyword search, which pages by number."""
+    if result.terms or not result.users:
+        return None
+    links = {}
+    if result.has_next:
+        last = keyset.cursor_of(result.users[-1], sort, result.end_index, after=True)
+        links["next"] = _link(request, after=last)
+    if result.has_previous:
+        if result.start_index - result.page_size <= 1:
+            links["previous"] = _link(request)  # the first page has a plain URL
+        else:
+            first = keyset.cursor_of(result.users[0], sort, result.start_index, after=False)
+            links["previous"] = _link(request, before=first)
+    return links
+
+
+_PAGING = ("page", "after", "before")
+
+
+def _link(request, **changes) -> str:
+    """This URL's query with `changes` (None or "" removes a parameter), back on page 1."""
+    params = request.GET.copy()
+    for key in (*_PAGING, *changes):
+        params.pop(key, None)
+    for key, value in changes.items():
+        if value:
+            params[key] = value
+    query = params.urlencode()
+    return "?" + query if query else "?"
 
 
 # The column headers that sort, and the direction a first click asks for.
@@ -57,14 +92,7 @@ def _filter_context(request, form, template) -> dict:
     sortable headers' links and aria-sort."""
 
     def link(**changes):
-        params = request.GET.copy()
-        params.pop("page", None)
-        for key, value in changes.items():
-            params.pop(key, None)
-            if value:
-                params[key] = value
-        query = params.urlencode()
-        return "?" + query if query else "?"
+        return _link(request, **changes)
 
     cleaned = getattr(form, "cleaned_data", {})
     chips = []
