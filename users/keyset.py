@@ -46,7 +46,9 @@ class Cursor:
         try:
             found_sort, value, pk, position = signing.loads(text, salt=salt)
         except (signing.BadSignature, ValueError, TypeError):
-            raise BadCursor("This page link is not valid: start again from the first page.")
+            raise BadCursor(
+                "This page link is not valid: start again from the first page."
+            ) from None
         if found_sort != sort:
             raise BadCursor("This page link is for another sort: start again from the first page.")
         if value is not None and _field(sort) in ("created", "last_sign_in"):
