@@ -65,6 +65,19 @@ def test_roles_and_organizations_are_offered_in_the_filter_bar(admin_client):
     assert ">Auditor</option>" in body and ">Acme</option>" in body
 
 
+def test_the_offered_roles_and_organizations_are_in_name_order_each_in_its_select(admin_client):
+    for name in ("Zeta", "Alpha", "Mid"):
+        RoleFactory(name=f"Role {name}")
+        OrganizationFactory(name=f"Org {name}")
+    body = admin_client.get(URL).content.decode()
+    roles = body[body.index('<select name="role">') : body.index('<select name="organization">')]
+    orgs = body[body.index('<select name="organization">') :]
+    for select, prefix in ((roles, "Role"), (orgs, "Org")):
+        found = [select.index(f">{prefix} {name}</option>") for name in ("Alpha", "Mid", "Zeta")]
+        assert found == sorted(found)
+    assert "Org " not in roles and "Role " not in orgs[: orgs.index("</select>")]
+
+
 def test_no_chips_without_facets(admin_client, htmx, people):
     body = admin_client.get(URL, {"search": "ann"}, headers=htmx).content.decode()
     assert "Active filters" not in body
