@@ -108,6 +108,11 @@ def parse_args(argv):
     )
     parser.add_argument("--json", help="write the console's medians here, for bench.admin")
     parser.add_argument(
+        "--no-prepare",
+        action="store_true",
+        help="measure the database as it is: no migrate, no seeding (a shared, read-only one)",
+    )
+    parser.add_argument(
         "--analyze-rounds",
         type=int,
         default=5,
@@ -148,7 +153,8 @@ def main(argv=None) -> int:
         )
         return 2
 
-    prepare(args)
+    if not args.no_prepare:
+        prepare(args)
     flips = check_plans(args.analyze_rounds) if connection.vendor == "postgresql" else []
     load_before = os.getloadavg()[0]
     rows = measure(args)
@@ -341,6 +347,11 @@ def measure(args) -> list[Row]:
         Row("console: first page", timed(get(), **runs), PAGE_TARGET, key="first page"),
         Row("console: first page, htmx fragment", timed(get(**fragment), **runs), PAGE_TARGET),
         Row("console: next page", timed(get("?page=2"), **runs), PAGE_TARGET, key="next page"),
+        Row(
+            "console: next page by its keyset link",
+            timed(get(next_link(client)), **runs),
+            PAGE_TARGET,
+        ),
         Row("console: page 500 (20 a page)", timed(get("?page=500&page_size=20"), **runs)),
         Row(
             'console: search "smith", page 2',
@@ -422,6 +433,18 @@ def measure(args) -> list[Row]:
         Row("(new database connection)", timed(reconnect, **runs), note="not in the figures above")
     )
     return rows
+
+
+def next_link(client, query: str = "", headers=None) -> str:
+    """The table's "Next" link (a keyset cursor) from the page at `query`."""
+    import re
+    from html import unescape
+
+    body = client.get(CONSOLE_URL + query, secure=True, headers=headers or {}).content.decode()
+    found = re.search(r'<a href="(\?[^"]+)"[^>]*rel="next">', body)
+    if found is None:
+        raise SystemExit(f"No next link on {CONSOLE_URL}{query}")
+    return unescape(found[1])
 
 
 def _api_token() -> str:
