@@ -9,6 +9,7 @@ with facets, a facet and a keyword, and sorts; prints median / p95 ms and the ro
 
 import argparse
 import os
+import statistics
 import sys
 from urllib.parse import urlencode
 
@@ -117,8 +118,12 @@ def main(argv=None) -> int:
     else:
         print("No email sort index (migration 0012 not applied here): email sorts not measured.")
     for label, params, target in cases:
-        times = timed(get(CONSOLE_URL, params, fragment), runs=args.runs, warmups=args.warmups)
+        cpu = []
+        times = timed(
+            get(CONSOLE_URL, params, fragment), runs=args.runs, warmups=args.warmups, cpu=cpu
+        )
         rows.append(Row(f"console fragment: {label}", times, target))
+        rows[-1].note = f"{statistics.median(cpu):.1f}"
     api_cases = [
         ("status=suspended + %smith%", {"status": "suspended", "search": "%smith%"}, PAGE_TARGET),
         ("sort=-lastSignInAt", {"sort": "-lastSignInAt"}, SORT_TARGET),
@@ -127,9 +132,12 @@ def main(argv=None) -> int:
         times = timed(get(API_URL, params, api_headers), runs=args.runs, warmups=args.warmups)
         rows.append(Row(f"API: {label}", times, target))
     print(f"PostgreSQL, {users:,} users; load average {os.getloadavg()[0]:.2f}")
-    print(f"{'case':58} {'median':>8} {'p95':>8}  target")
+    print(f"{'case':58} {'median':>8} {'p95':>8} {'CPU':>6}  target")
     for row in rows:
-        print(f"{row.label:58} {row.median:8.1f} {row.p95:8.1f}  {row.target_text} {row.verdict}")
+        print(
+            f"{row.label:58} {row.median:8.1f} {row.p95:8.1f} {row.note:>6}  "
+            f"{row.target_text} {row.verdict}"
+        )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 
