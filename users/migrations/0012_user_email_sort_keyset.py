@@ -5,6 +5,8 @@ sign-in sorts of 0010: a sort by email, and each keyset page of it, is then one 
 instead of a sort of every row. SQLite sorts (it cannot declare NULLS LAST in an index).
 """
 
+import functools
+
 from django.db import migrations
 
 INDEXES = {
@@ -13,19 +15,17 @@ INDEXES = {
 }
 
 
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for name, definition in INDEXES.items():
-            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON users_user {definition}")
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for name in INDEXES:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+def indexes(apps, schema_editor, *, drop=False):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name, definition in INDEXES.items():
+        create = f"CREATE INDEX IF NOT EXISTS {name} ON users_user {definition}"
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}" if drop else create)
 
 
 class Migration(migrations.Migration):
     dependencies = [("users", "0011_bulk_jobs")]
 
-    operations = [migrations.RunPython(create_indexes, drop_indexes, elidable=False)]
+    operations = [
+        migrations.RunPython(indexes, functools.partial(indexes, drop=True), elidable=False)
+    ]
