@@ -9,6 +9,7 @@ with facets, a facet and a keyword, and sorts; prints median / p95 ms and the ro
 
 import argparse
 import os
+import statistics
 import sys
 from urllib.parse import urlencode
 
@@ -20,6 +21,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.filters")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmups", type=int, default=3)
+    parser.add_argument(
+        "--no-analyze", action="store_true", help="leave the statistics as they are (shared data)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
     import django
@@ -28,7 +32,7 @@ def main(argv=None) -> int:
     from django.db import connection
     from django.test import Client
 
-    from bench.users import API_URL, BENCH_ADMIN, CONSOLE_URL, Row, _api_token, timed
+    from bench.users import API_URL, BENCH_ADMIN, CONSOLE_URL, Row, _api_token, next_link, timed
     from users.models import Membership, Organization, Role, User, UserRole
 
     if connection.vendor != "postgresql":
@@ -38,8 +42,9 @@ def main(argv=None) -> int:
         admin = User(username=BENCH_ADMIN, is_staff=True, is_superuser=True, name="Benchmark")
         admin.set_unusable_password()
         admin.save()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE users_user")
+    if not args.no_analyze:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE users_user")
     users = User.objects.filter(is_staff=False).count()
     org = (
         Organization.objects.order_by("-id")
@@ -52,7 +57,7 @@ def main(argv=None) -> int:
     api_headers = {"Authorization": f"Bearer {_api_token()}"}
 
     def get(path, params, headers=None):
-        url = path + "?" + urlencode(params)
+        url = path + "?" + (params if isinstance(params, str) else urlencode(params))
 
         def run():
             response = client.get(url, secure=True, headers=headers or {})
@@ -90,11 +95,35 @@ def main(argv=None) -> int:
         cases.append(("smith + organization", {"search": "smith", "organization": org.pk}, None))
     if role is not None:
         cases.append(("role", {"role": role.pk}, PAGE_TARGET))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'user_email_sort'")
+        email_index = cursor.fetchone() is not None
     rows = []
     fragment = {"HX-Request": "true", "HX-Target": "user-table"}
+    # Keyset pages: the "Next" link of page 1, then of that page (pages 2 and 3).
+    for label, params in (
+        ("newest first", {}),
+        ("sort -last_sign_in", {"sort": "-last_sign_in"}),
+        ("sort name", {"sort": "name"}),
+        *([("sort email", {"sort": "email"})] if email_index else []),
+        ("status=suspended", {"status": "suspended"}),
+        ("inactive 90 days, sort last_sign_in", {"inactive_days": 90, "sort": "last_sign_in"}),
+    ):
+        second = next_link(client, "?" + urlencode(params), fragment)
+        third = next_link(client, second, fragment)
+        cases.append((f"{label}, page 3 by keyset link", third[1:], PAGE_TARGET))
+    if email_index:
+        cases.append(("sort email", {"sort": "email"}, None))
+        cases.append(("sort -email", {"sort": "-email"}, None))
+    else:
+        print("No email sort index (migration 0012 not applied here): email sorts not measured.")
     for label, params, target in cases:
-        times = timed(get(CONSOLE_URL, params, fragment), runs=args.runs, warmups=args.warmups)
+        cpu = []
+        times = timed(
+            get(CONSOLE_URL, params, fragment), runs=args.runs, warmups=args.warmups, cpu=cpu
+        )
         rows.append(Row(f"console fragment: {label}", times, target))
+        rows[-1].note = f"{statistics.median(cpu):.1f}"
     api_cases = [
         ("status=suspended + %smith%", {"status": "suspended", "search": "%smith%"}, PAGE_TARGET),
         ("sort=-lastSignInAt", {"sort": "-lastSignInAt"}, SORT_TARGET),
@@ -103,9 +132,12 @@ def main(argv=None) -> int:
         times = timed(get(API_URL, params, api_headers), runs=args.runs, warmups=args.warmups)
         rows.append(Row(f"API: {label}", times, target))
     print(f"PostgreSQL, {users:,} users; load average {os.getloadavg()[0]:.2f}")
-    print(f"{'case':58} {'median':>8} {'p95':>8}  target")
+    print(f"{'case':58} {'median':>8} {'p95':>8} {'CPU':>6}  target")
     for row in rows:
-        print(f"{row.label:58} {row.median:8.1f} {row.p95:8.1f}  {row.target_text} {row.verdict}")
+        print(
+            f"{row.label:58} {row.median:8.1f} {row.p95:8.1f} {row.note:>6}  "
+            f"{row.target_text} {row.verdict}"
+        )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 

@@ -10,7 +10,8 @@ Facets (GET parameters, all optional, combined with AND):
     inclusive), signed_in_from / signed_in_to (dates, inclusive), never_signed_in=yes,
     inactive_days=N, data=<key>=<value> or data=<key> (custom data; dots name nested keys).
 Sort: sort=name|email|created|last_sign_in, "-" for descending; NULLs (and empty names) last,
-ties broken by id in the same direction.
+ties broken by id in the same direction. Pages of a table without keywords are keyset pages in
+that order (users.keyset), each served by the sort's own index (migrations 0010 and 0012).
 
 There is no "invited" status: a user row is an account, and Gatehouse has no invitation state.
 """
@@ -48,6 +49,12 @@ _SORT_FIELDS = {
 SORTS = [key for field in _SORT_FIELDS for key in (field, "-" + field)]
 
 
+def sort_expression(field: str):
+    """What a sort key orders by (its index's expression): "name", "email", "created" or
+    "last_sign_in"."""
+    return _SORT_FIELDS[field][1]
+
+
 def ordering(sort: str) -> list | None:
     """ORDER BY for a sort key: NULLs last either way, id as the tie-break. None: the default
     (newest first, the table's index)."""
@@ -55,7 +62,7 @@ def ordering(sort: str) -> list | None:
         return None
     descending = sort.startswith("-")
     field = sort.lstrip("-")
-    expression = _SORT_FIELDS[field][1]
+    expression = sort_expression(field)
     if field == "created":  # never NULL: the newest-first index serves both directions as is
         return [expression.desc(), F("id").desc()] if descending else [expression, F("id")]
     if descending:

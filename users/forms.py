@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from users import profile_rules
+from users import keyset, profile_rules
 from users.filters import UserFilterForm
 from users.search import DEFAULT_PAGE_SIZE, PAGE_SIZES
 
@@ -99,7 +99,26 @@ class UserSearchForm(forms.Form):
 
 class UserTableForm(UserFilterForm, UserSearchForm):
     """The user table's GET parameters: keywords, page, and the facets and sort of
-    users.filters (the same parameters `matching_users` reads)."""
+    users.filters (the same parameters `matching_users` reads); `after` / `before`: a keyset
+    page's cursor (users.keyset), checked against the sort."""
+
+    after = forms.CharField(required=False, max_length=400)
+    before = forms.CharField(required=False, max_length=400)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["cursor"] = None
+        for name in ("after", "before"):
+            text = cleaned.get(name)
+            if text and "sort" not in self.errors:
+                try:
+                    cleaned["cursor"] = keyset.Cursor.decode(
+                        text, after=name == "after", sort=cleaned.get("sort") or ""
+                    )
+                except keyset.BadCursor as error:
+                    self.add_error(name, str(error))
+                break
+        return cleaned
 
 
 class AddUserForm(forms.Form):

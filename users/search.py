@@ -61,10 +61,13 @@ class UserPage:
     total_kind: str
     has_next: bool
     last_page: int | None = field(default=None)
+    # A keyset page (users.keyset): its first row's position, and whether rows precede it.
+    first_position: int | None = field(default=None)
+    previous: bool | None = field(default=None)
 
     @property
     def has_previous(self):
-        return self.page > 1
+        return self.page > 1 if self.previous is None else self.previous
 
     @property
     def page_links(self) -> list[int | None]:
@@ -85,7 +88,11 @@ class UserPage:
 
     @property
     def start_index(self):
-        return (self.page - 1) * self.page_size + 1 if self.users else 0
+        if not self.users:
+            return 0
+        if self.first_position is not None:
+            return self.first_position
+        return (self.page - 1) * self.page_size + 1
 
     @property
     def end_index(self):
@@ -124,13 +131,15 @@ def search_users(
     clamp_page: bool = True,
     order: list | None = None,
     cap_total: bool = False,
+    cursor=None,
 ) -> UserPage:
     """One page of users, newest first, matching every term of `search`.
 
     `clamp_page=False` (the API): a page past the end is empty instead of the last page.
     `order`: ORDER BY expressions instead of newest first (users.filters.ordering: a unique
     tie-break last). `cap_total`: a filtered `queryset` without keywords is counted up to
-    COUNT_CAP too (facets), not exactly.
+    COUNT_CAP too (facets), not exactly. `cursor` (a users.keyset.Cursor, no keywords): the
+    page next to it in its sort, read from the sort's index instead of `page`.
     """
     terms = parse_terms(search)
     base = queryset if queryset is not None else User.objects.all()
@@ -140,6 +149,8 @@ def search_users(
     newest_ids = None  # every match's id, newest first, when the count found them all
     if not terms:
         total, kind = _table_total(base, filtered=queryset is not None, capped=cap_total)
+        if cursor is not None:
+            return _keyset_page(base, cursor, page_size, total, kind)
         matching = base
         ordered = matching.order_by("-created_at", "-id")
     else:
@@ -198,6 +209,23 @@ def search_users(
         total_kind=kind,
         has_next=has_next,
         last_page=last_page,
+    )
+
+
+def _keyset_page(base, cursor, page_size, total, kind) -> UserPage:
+    from users import keyset
+
+    found = keyset.read(base, cursor, page_size)
+    return UserPage(
+        users=found.rows,
+        terms=[],
+        page=1,
+        page_size=page_size,
+        total=total,
+        total_kind=kind,
+        has_next=found.has_next,
+        first_position=found.first_position,
+        previous=found.has_previous,
     )
 
 

@@ -1,12 +1,13 @@
 """Template helpers of the console shell (loaded as builtins in every template)."""
 
 import functools
+import html
 import re
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -33,16 +34,17 @@ def highlight(text, terms):
     """
     text = "" if text is None else str(text)
     if not terms or not text:
-        return escape(text)
+        return mark_safe(html.escape(text))
     matcher = _matcher(tuple(terms))
     out, last = [], 0
     for match in matcher.finditer(text):
         if match.start() == match.end():
             continue
-        out.append(escape(text[last : match.start()]))
-        out.append(format_html("<mark>{}</mark>", match.group()))
+        # The stdlib escape is Django's escape without its SafeString wrapping on every piece.
+        out.append(html.escape(text[last : match.start()]))
+        out.append(f"<mark>{html.escape(match.group())}</mark>")
         last = match.end()
-    out.append(escape(text[last:]))
+    out.append(html.escape(text[last:]))
     return mark_safe("".join(out))
 
 

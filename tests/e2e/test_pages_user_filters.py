@@ -91,3 +91,26 @@ def test_without_javascript_filters_apply_and_the_search_keeps_them(no_js_page, 
     page.get_by_role("button", name="Search").click()
     expect(page).to_have_url(re.compile(r"search=ann&page_size=20&status=suspended"))
     expect(page.locator("#user-table")).to_contain_text("Suspended")
+
+
+def test_next_and_previous_pages_by_cursor_and_the_back_button(signed_in_page, transactional_db):
+    UserFactory.create_batch(45, is_suspended=True)
+    page = signed_in_page
+    page.goto(page.url.split("?")[0] + "?status=suspended&sort=name")
+    table = page.locator("#user-table")
+    expect(table.locator(".pagination")).to_contain_text("1–20")
+    first_rows = table.locator("tbody tr").all_inner_texts()
+    table.get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"status=suspended&sort=name&after="))
+    expect(table.locator(".pagination")).to_contain_text("21–40")
+    second_rows = table.locator("tbody tr").all_inner_texts()
+    assert second_rows != first_rows
+    table.get_by_role("link", name="Next").click()
+    expect(table.locator(".pagination")).to_contain_text("41–45")
+    page.go_back()
+    expect(table.locator(".pagination")).to_contain_text("21–40")
+    assert table.locator("tbody tr").all_inner_texts() == second_rows
+    table.get_by_role("link", name="Previous").click()
+    expect(table.locator(".pagination")).to_contain_text("1–20")
+    assert "after=" not in page.url and "before=" not in page.url
+    assert table.locator("tbody tr").all_inner_texts() == first_rows
