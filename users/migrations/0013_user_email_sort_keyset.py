@@ -24,7 +24,7 @@ def indexes(apps, schema_editor, *, drop=False):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("users", "0011_bulk_jobs")]
+    dependencies = [("users", "0012_import_jobs")]
 
     operations = [
         migrations.RunPython(indexes, functools.partial(indexes, drop=True), elidable=False)
