@@ -40,3 +40,24 @@ def test_an_inline_script_would_be_reported(signed_in_page, console_errors):
 
     assert page.evaluate("window.__inline") is None
     assert csp_errors(console_errors)
+
+
+def test_a_refused_dialog_form_swapped_in_breaks_no_csp_rule(
+    signed_in_page, console_errors, live_server
+):
+    """A 400 answer replaces the open dialog's form: htmx must not copy style attributes across."""
+    page = signed_in_page
+    page.goto(f"{live_server.url}/console/roles")
+    page.get_by_role("link", name="Create role").click()
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_role("button", name="Create role").click()
+    expect(dialog.get_by_text("This field is required.")).to_be_visible()
+    # The browser itself styles fields inline at times (autofill previews do; CSSOM is allowed):
+    # htmx's settling would copy that style attribute onto the new field, which the CSP refuses.
+    page.evaluate(
+        "document.querySelectorAll('dialog[open] [id]').forEach(e => e.style.setProperty('outline', '0'))"
+    )
+    dialog.get_by_role("button", name="Create role").click()  # a second refusal, same dialog
+    expect(dialog.get_by_text("This field is required.")).to_be_visible()
+
+    assert csp_errors(console_errors) == []
