@@ -31,7 +31,7 @@ migrate: install
 # The background worker (bulk jobs, docs/jobs.md) runs beside runserver and stops with it.
 run: migrate
 	DEBUG=true $(BIN)/python manage.py seed_demo --users 300 --if-empty
-	DEBUG=true $(BIN)/python manage.py ensure_admin
+	DEBUG=true $(BIN)/python manage.py ensure_admin --url http://$${HOST:-127.0.0.1}:$${PORT:-8000}
 	DEBUG=true $(BIN)/python manage.py generate_oidc_key --output oidc-key.pem --if-missing
 	DEBUG=true $(BIN)/python manage.py oidc_demo_client --register-only
 	DEBUG=true $(BIN)/python manage.py jobs_worker --no-reload --worker-id "run-$$(hostname)" & worker=$$!; \

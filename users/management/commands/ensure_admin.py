@@ -10,8 +10,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000",
+            help="Where the console is served (printed with the sign-in).",
+        )
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, url, **options):
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write(
                 "An admin exists already; its password was printed when it was created. "
@@ -27,7 +32,7 @@ class Command(BaseCommand):
         )
         bar = "=" * 64
         self.stdout.write(
-            f"{bar}\nSign in at http://127.0.0.1:8000/console/sign-in\n"
+            f"{bar}\nSign in at {url.rstrip('/')}/console/sign-in\n"
             f"  username: {created.user.username}\n  password: {created.password}\n"
             f"This password is shown once and not stored anywhere in plain text.\n{bar}"
         )
