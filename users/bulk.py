@@ -57,18 +57,11 @@ def create_job(*, action, users, origin: Origin, selection: dict, parameters=Non
     Call it inside a transaction (the view's): the caller may still refuse the job (a typed count
     that no longer matches `job.total`) and roll it back.
     """
-    now = timezone.now()
-    actor = origin.actor
     job = BulkJob.objects.create(
         action=action,
         parameters=parameters or {},
         selection=selection,
-        actor=actor,
-        actor_label=origin.actor_label,
-        ip=origin.ip,
-        user_agent=origin.user_agent,
-        created_at=now,
-        heartbeat_at=now,
+        **BulkJob.started_by(origin),
     )
     sql, params = users.order_by().values(selected_id=F("pk")).query.sql_with_params()
     items = BulkJobItem._meta.db_table

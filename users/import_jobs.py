@@ -38,19 +38,13 @@ def create_import_job(
     *, content: bytes, file_name: str, fmt: str, on_existing: str, skip_bad_rows: bool, origin
 ) -> ImportJob:
     """A queued import of `content` (call it in the request's transaction)."""
-    now = timezone.now()
     job = ImportJob.objects.create(
         file_name=file_name[:200],
         format=fmt,
         on_existing=on_existing,
         skip_bad_rows=skip_bad_rows,
         upload=content,
-        actor=origin.actor,
-        actor_label=origin.actor_label,
-        ip=origin.ip,
-        user_agent=origin.user_agent,
-        created_at=now,
-        heartbeat_at=now,
+        **ImportJob.started_by(origin),
     )
     transaction.on_commit(lambda: enqueue(job.pk))
     return job

@@ -47,6 +47,19 @@ class BackgroundJob(models.Model):
     class Meta:
         abstract = True
 
+    @staticmethod
+    def started_by(origin) -> dict:
+        """The fields of a job queued now by `origin` (an audit Origin: who acts, from where)."""
+        now = timezone.now()
+        return {
+            "actor": origin.actor,
+            "actor_label": origin.actor_label,
+            "ip": origin.ip,
+            "user_agent": origin.user_agent,
+            "created_at": now,
+            "heartbeat_at": now,
+        }
+
     @property
     def is_active(self) -> bool:
         return self.state in self.ACTIVE_STATES
