@@ -67,6 +67,7 @@ class Throttle:
     def __init__(self, scope: str, *, settings_prefix: str):
         self.scope = scope
         self.settings_prefix = settings_prefix
+        self._pruned_window = None  # the window this process last pruned in
 
     def _setting(self, name: str) -> int:
         return getattr(settings, f"{self.settings_prefix}_{name}")
@@ -86,6 +87,11 @@ class Throttle:
         """Count one attempt for the account (an `account_key`) and the address; False when
         either is over its limit. Count first, check the password after."""
         window = self._window()
+        if self._pruned_window != window:
+            # Once per window per process: the counters of past windows go, so the table holds
+            # only the current and the previous window's rows however long the server runs.
+            self._pruned_window = window
+            self.prune()
         by_account = _increment(self._key("account", account), window)
         by_ip = _increment(self._key("ip", ip or "unknown"), window)
         within_account = by_account <= self._setting("MAX_PER_ACCOUNT")

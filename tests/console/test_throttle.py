@@ -87,12 +87,33 @@ def test_what_was_typed_is_not_stored():
 
 def test_prune_drops_only_past_windows_of_its_own_scope(end_user_throttle):
     old = end_user_throttle._window() - 5
-    SignInAttempt.objects.create(key="signin:account:old", window=old, count=3)
-    SignInAttempt.objects.create(key="console:account:old", window=-1, count=3)
     end_user_throttle.reserve(account_key("ann"), None)
+    SignInAttempt.objects.create(key="signin:account:old", window=old, count=3)
+    SignInAttempt.objects.create(key="signin:account:last", window=old + 4, count=3)
+    SignInAttempt.objects.create(key="console:account:old", window=-1, count=3)
     assert end_user_throttle.prune() == 1
     assert SignInAttempt.objects.filter(key="console:account:old").exists()
+    assert SignInAttempt.objects.filter(key__startswith="signin:").count() == 3
+
+
+def test_the_first_attempt_of_a_window_prunes_past_windows_without_a_scheduler(
+    end_user_throttle,
+):
+    SignInAttempt.objects.create(
+        key="signin:account:old", window=end_user_throttle._window() - 5, count=3
+    )
+    end_user_throttle.reserve(account_key("ann"), "10.0.0.1")
+    assert not SignInAttempt.objects.filter(key="signin:account:old").exists()
     assert SignInAttempt.objects.filter(key__startswith="signin:").count() == 2
+
+
+def test_later_attempts_in_the_same_window_do_not_prune_again(end_user_throttle):
+    end_user_throttle.reserve(account_key("ann"), "10.0.0.1")
+    SignInAttempt.objects.create(
+        key="signin:account:old", window=end_user_throttle._window() - 5, count=3
+    )
+    end_user_throttle.reserve(account_key("ann"), "10.0.0.1")
+    assert SignInAttempt.objects.filter(key="signin:account:old").exists()
 
 
 @pytest.mark.django_db(transaction=True)
