@@ -6,6 +6,7 @@ and tests/users/test_user_rows_html.py check the bytes are unchanged)."""
 from html import escape
 
 from django import template
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from console.templatetags.console import EMPTY, highlight, timestamp
@@ -85,3 +86,17 @@ def user_rows(users, terms, users_url, can_change):
             "      </tr>\n    "
         )
     return mark_safe("".join(rows))
+
+
+@register.simple_tag
+def options(choices, selected):
+    """A `<select>`'s `<option>`s, `selected` marked: what the filter bar's loops wrote,
+    `{% for value, label in choices %}<option value="{{ value }}"{% if value == selected %}
+    selected{% endif %}>{{ label }}</option>{% endfor %}`, with `selected` looked up once."""
+    return mark_safe(
+        "".join(
+            f'<option value="{conditional_escape(value)}"'
+            f"{' selected' if value == selected else ''}>{conditional_escape(label)}</option>"
+            for value, label in choices
+        )
+    )
