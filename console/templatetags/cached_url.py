@@ -16,6 +16,7 @@ from django.utils.html import conditional_escape
 register = template.Library()
 
 _REVERSED: dict[tuple, str] = {}
+MAX_KEPT = 1000
 
 
 class CachedURLNode(defaulttags.URLNode):
@@ -38,6 +39,8 @@ class CachedURLNode(defaulttags.URLNode):
         )
         url = _REVERSED.get(key)
         if url is None:
+            if len(_REVERSED) >= MAX_KEPT:  # a bound, should prefixes ever come from outside
+                _REVERSED.clear()
             try:
                 url = _REVERSED[key] = reverse(view_name.var, current_app=current_app)
             except NoReverseMatch:

@@ -46,3 +46,13 @@ def test_an_unknown_view_fails_as_before_or_is_empty_with_as():
 @override_settings(ROOT_URLCONF="tests.console.urls_elsewhere")
 def test_another_url_configuration_is_not_answered_from_the_first():
     assert render("{% url 'users:list' %}") == "/elsewhere/users"
+
+
+def test_what_is_kept_stays_bounded(monkeypatch):
+    from console.templatetags import cached_url
+
+    monkeypatch.setattr(cached_url, "MAX_KEPT", 3)
+    for n in range(10):
+        set_script_prefix(f"/p{n}/")
+        assert render("{% url 'users:list' %}") == f"/p{n}/console/users"
+    assert len(cached_url._REVERSED) <= 3
