@@ -4,6 +4,7 @@ HOST and PORT choose the address (default 127.0.0.1:8000, behind a reverse proxy
 TLS and buffers slow clients); WEB_CONCURRENCY the number of worker processes.
 """
 
+import gc
 import os
 
 wsgi_app = "console.wsgi:application"
@@ -42,3 +43,7 @@ def when_ready(server):
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018
+    # What is loaded now lives as long as the workers: out of the garbage collector's sight, a
+    # collection walks only what a request made (cheaper, and pages stay shared after the fork).
+    gc.collect()
+    gc.freeze()

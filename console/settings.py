@@ -123,6 +123,8 @@ TEMPLATES = [
             "builtins": [
                 "django.contrib.humanize.templatetags.humanize",
                 "console.templatetags.console",
+                # {% url %} keeping the URLs of views without arguments (after Django's own).
+                "console.templatetags.cached_url",
             ],
         },
     },

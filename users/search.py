@@ -657,8 +657,9 @@ def _check_pattern(value: str, mode: str) -> None:
             raise InvalidSearch(f"Invalid regular expression: {error}.") from None
 
 
-def like_to_regex(pattern: str) -> str:
-    """A LIKE pattern (% any run, _ any character, backslash escapes) as an anchored regex."""
+def _wildcards_to_regex(pattern: str, keep: str = "") -> str:
+    """% any run, _ any character, backslash escapes; the characters in `keep` keep their regex
+    meaning, every other one matches itself."""
     out, chars = [], iter(pattern)
     for char in chars:
         if char == "\\":
@@ -667,26 +668,21 @@ def like_to_regex(pattern: str) -> str:
             out.append(_WILDCARD + "*")
         elif char == "_":
             out.append(_WILDCARD)
+        elif char in keep:
+            out.append(char)
         else:
             out.append(re.escape(char))
-    return "^" + "".join(out) + "$"
+    return "".join(out)
+
+
+def like_to_regex(pattern: str) -> str:
+    """A LIKE pattern (% any run, _ any character, backslash escapes) as an anchored regex."""
+    return "^" + _wildcards_to_regex(pattern) + "$"
 
 
 def similar_to_regex(pattern: str) -> str:
     """SQL SIMILAR TO as a regex: % and _ are wildcards, | * + ? {} () [] keep their meaning."""
-    out, chars = [], iter(pattern)
-    for char in chars:
-        if char == "\\":
-            out.append(re.escape(next(chars, "\\")))
-        elif char == "%":
-            out.append(_WILDCARD + "*")
-        elif char == "_":
-            out.append(_WILDCARD)
-        elif char in "|*+?{}()[]":
-            out.append(char)
-        else:
-            out.append(re.escape(char))
-    regex = "^(?:" + "".join(out) + ")$"
+    regex = "^(?:" + _wildcards_to_regex(pattern, keep="|*+?{}()[]") + ")$"
     try:
         re.compile(regex)
     except re.error as error:
