@@ -3,17 +3,19 @@
 from django.urls import path
 
 from users.views import access
+from users.views.access import lists
 
 app_name = "access"
 
 
-def thing_paths(route, name, pk, *, list_view, new, edit, delete, detail=None):
+def thing_paths(route, name, pk, *, list_page, new, edit, delete, detail=None):
     """A concept's list and the dialogs of its things, e.g. for roles: `roles` (URL name
-    `roles`), `roles/new` (`role-new`), `roles/<id>` (`role-detail`, when a thing has a page of
-    its own), `roles/<id>/edit` (`role-edit`) and `roles/<id>/delete` (`role-delete`)."""
+        `roles`), `roles/new` (`role-new`), `roles/<id>` (`role-detail`, when a thing has a page of
+        its own), `roles/<id>/edit` (`role-edit`) and `roles/<id>/delete` (`role-delete`). The list is
+    `list_page` (users/views/access/lists.py) served by `lists.access_list`."""
     one = f"{route}/<id:{pk}>"
     paths = [
-        path(route, list_view, name=f"{name}s"),
+        path(route, lists.access_list, {"page": list_page}, name=f"{name}s"),
         path(f"{route}/new", new.as_view(), name=f"{name}-new"),
         path(f"{one}/edit", edit.as_view(), name=f"{name}-edit"),
         path(f"{one}/delete", delete.as_view(), name=f"{name}-delete"),
@@ -30,7 +32,7 @@ urlpatterns = [
         "roles",
         "role",
         "role_id",
-        list_view=access.role_list,
+        list_page=lists.ROLES,
         new=access.RoleNew,
         detail=access.role_detail,
         edit=access.RoleEdit,
@@ -40,7 +42,7 @@ urlpatterns = [
         "api-resources",
         "api-resource",
         "resource_id",
-        list_view=access.resource_list,
+        list_page=lists.RESOURCES,
         new=access.ResourceNew,
         detail=access.resource_detail,
         edit=access.ResourceEdit,
@@ -53,7 +55,7 @@ urlpatterns = [
         "organizations",
         "organization",
         "organization_id",
-        list_view=access.organization_list,
+        list_page=lists.ORGANIZATIONS,
         new=access.OrganizationNew,
         detail=access.organization_detail,
         edit=access.OrganizationEdit,
@@ -63,7 +65,7 @@ urlpatterns = [
         "organization-roles",
         "organization-role",
         "role_id",
-        list_view=access.organization_role_list,
+        list_page=lists.ORGANIZATION_ROLES,
         new=access.OrganizationRoleNew,
         edit=access.OrganizationRoleEdit,
         delete=access.OrganizationRoleDelete,
@@ -72,7 +74,7 @@ urlpatterns = [
         "applications",
         "application",
         "application_id",
-        list_view=access.application_list,
+        list_page=lists.APPLICATIONS,
         new=access.ApplicationNew,
         detail=access.application_detail,
         edit=access.ApplicationEdit,

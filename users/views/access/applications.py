@@ -40,7 +40,6 @@ from users.models import (
     Role,
     User,
 )
-from users.views.access import lists
 from users.views.access._common import (
     READ,
     CreateDialog,
@@ -51,17 +50,9 @@ from users.views.access._common import (
     _origin,
     _valid_roles,
 )
-from users.views.access.lists import show_list
 from users.views.refusals import refuse
 
 # --- Applications ----------------------------------------------------------------------------
-
-
-@require_GET
-@permission_required(READ, raise_exception=True)
-@vary_on_headers("HX-Request")
-def application_list(request):
-    return show_list(request, lists.APPLICATIONS, access_search.search_applications)
 
 
 SECRET_TEMPLATE = "access/application_secret.html"

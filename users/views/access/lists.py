@@ -2,17 +2,23 @@
 
 One page template (templates/access/list.html) and one table (templates/access/_list_table.html)
 serve them all; a list names its columns and the template of one row. A new list is a `ListPage`
-here, a row template, and a view that calls `show_list` with its query.
+here with its query, a row template, and a line in the URL map (users/access/urls.py) that
+serves it with `access_list`; a user's tab calls `show_list` with the user.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from console.dialogs import is_fragment, render_page
 from users.access import search as access_search
 from users.access.forms import ListForm
+from users.views.access._common import READ
 
 LIST_TEMPLATE = "access/list.html"
 
@@ -27,6 +33,7 @@ class ListPage:
     none: str  # what an empty list says
     columns: tuple[str, ...]
     row: str  # the template of one row; it reads `item`
+    query: Callable  # users.access.search: (*show_list's query_args, search, page=, page_size=)
     search_label: str
     placeholder: str
     heading: str = ""  # the h1 when it is not the title
@@ -46,6 +53,7 @@ ROLES = ListPage(
     none="No roles yet.",
     columns=("Role", "Description", "Type", "Permissions", "Users"),
     row="access/_role_row.html",
+    query=access_search.search_roles,
     search_label="Search roles",
     placeholder="Search by name, description or id",
     intro="A role is a set of permissions. User roles are given to users; machine-to-machine "
@@ -62,6 +70,7 @@ RESOURCES = ListPage(
     none="No API resources yet.",
     columns=("API resource", "API identifier", "Permissions"),
     row="access/_resource_row.html",
+    query=access_search.search_resources,
     search_label="Search API resources",
     placeholder="Search by name, API identifier or id",
     intro="The APIs that accept this service's access tokens, and the permissions (scopes) they "
@@ -78,6 +87,7 @@ ORGANIZATIONS = ListPage(
     none="No organizations yet.",
     columns=("Organization", "Description", "Members", "Created"),
     row="access/_organization_row.html",
+    query=access_search.search_organizations,
     search_label="Search organizations",
     placeholder="Search by name, description or id",
     tabs="organizations",
@@ -94,6 +104,7 @@ ORGANIZATION_ROLES = ListPage(
     none="No organization roles yet.",
     columns=("Organization role", "Description", "Permissions"),
     row="access/_organization_role_row.html",
+    query=access_search.search_organization_roles,
     search_label="Search organization roles",
     placeholder="Search by name, description or id",
     tabs="organization-roles",
@@ -112,6 +123,7 @@ APPLICATIONS = ListPage(
     none="No applications yet.",
     columns=("Application", "Type", "Description", "Created"),
     row="access/_application_row.html",
+    query=access_search.search_applications,
     search_label="Search applications",
     placeholder="Search by name, description, id or client id",
     intro="The apps users sign in through, and machine-to-machine clients.",
@@ -127,6 +139,7 @@ USER_ROLES = ListPage(
     none="This user has no roles yet.",
     columns=("Role", "Description", "Type"),
     row="access/_user_role_row.html",
+    query=access_search.search_user_roles,
     search_label="Search the user's roles",
     placeholder="Search by role name, description or id",
     actions=("users.change_user",),
@@ -140,15 +153,24 @@ USER_ORGANIZATIONS = ListPage(
     none="This user is in no organization yet.",
     columns=("Organization", "Organization roles", "Member since"),
     row="access/_membership_row.html",
+    query=access_search.search_user_memberships,
     search_label="Search the user's organizations",
     placeholder="Search by organization name, description or id",
     actions=("users.change_user",),
 )
 
 
-def show_list(request, page, query, *query_args, template=LIST_TEMPLATE, **context):
-    """A searchable, paginated list: `query(*query_args, search, page=, page_size=)`. htmx asking
-    for the table (`page.target`) gets only the table, the page's `list-table` partial."""
+@require_GET
+@permission_required(READ, raise_exception=True)
+@vary_on_headers("HX-Request")
+def access_list(request, page):
+    """One of the access wing's lists; the URL map says which (`page`)."""
+    return show_list(request, page)
+
+
+def show_list(request, page, *query_args, template=LIST_TEMPLATE, **context):
+    """A searchable, paginated list: `page.query(*query_args, search, page=, page_size=)`. htmx
+    asking for the table (`page.target`) gets only the table, the page's `list-table` partial."""
     user = request.user
     context.update(
         page=page,
@@ -160,7 +182,7 @@ def show_list(request, page, query, *query_args, template=LIST_TEMPLATE, **conte
         context.update(form=form, result=None)
         return render(request, template, context, status=HTTPStatus.BAD_REQUEST)
     data = form.cleaned_data
-    result = query(*query_args, data["search"], page=data["page"], page_size=data["page_size"])
+    result = page.query(*query_args, data["search"], page=data["page"], page_size=data["page_size"])
     context.update(form=form, result=result, count_cap=access_search.COUNT_CAP)
     fragment = "list-table" if is_fragment(request, page.target) else None
     return render_page(request, template, fragment, context)

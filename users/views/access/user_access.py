@@ -51,7 +51,6 @@ def user_roles(request, user_id):
     return show_list(
         request,
         lists.USER_ROLES,
-        access_search.search_user_roles,
         subject,
         template="users/user_roles.html",
         subject=subject,
@@ -158,7 +157,6 @@ def user_organizations(request, user_id):
     return show_list(
         request,
         lists.USER_ORGANIZATIONS,
-        access_search.search_user_memberships,
         subject,
         template="users/user_organizations.html",
         subject=subject,
