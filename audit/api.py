@@ -5,14 +5,13 @@ console's log pages and the API show the same rows. `includeAdminActions=true` a
 Console.* and ManagementApi.* rows, which Logto's key prefixes leave out.
 """
 
-from urllib.parse import urlencode
-
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from audit.queries import InvalidLogQuery, api_log_page, get_log, parse_flag
 from audit.serializers import log_to_json
+from console.paging import set_page_headers
 
 router = Router(tags=["Audit logs"])
 
@@ -58,23 +57,10 @@ def _page(request, response, *, user_id: str, params: dict) -> list[dict]:
         )
     except InvalidLogQuery as error:
         raise LogError(400, error.code, error.message) from None
-    response["Total-Number"] = str(page.total if not page.capped else 10_001)
-    if page.capped:
-        response["Total-Number-Is-Capped"] = "true"
-    others = [(k, v) for k, v in request.GET.items() if k != "page"]
-    base = request.build_absolute_uri(request.path)
-
-    def link(number, rel):
-        return f'<{base}?{urlencode([*others, ("page", number)])}>; rel="{rel}"'
-
-    links = [link(1, "first")]
-    if page.page > 1:
-        links.append(link(page.page - 1, "prev"))
-    if page.last_page is not None:
-        if page.page < page.last_page:
-            links.append(link(page.page + 1, "next"))
-        links.append(link(page.last_page, "last"))
-    response["Link"] = ", ".join(links)
+    total = page.total if not page.capped else 10_001
+    set_page_headers(
+        request, response, page=page.page, page_size=page.page_size, total=total, capped=page.capped
+    )
     return [log_to_json(log) for log in page.logs]
 
 
