@@ -21,7 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
 from audit.recorder import Origin
-from console.dialogs import CONFIRM, FORM, Dialog, posted, render_dialog, render_page
+from console.dialogs import CONFIRM, FORM, Dialog, is_fragment, posted, render_dialog, render_page
 from users import staff
 from users.errors import ServiceError
 from users.models import User
@@ -67,7 +67,7 @@ def _form_dialog(request, form, *, status=HTTPStatus.OK, **dialog):
 def member_list(request):
     members = [(m, staff.ROLE_LABELS.get(staff.role_of(m))) for m in staff.list_staff()]
     context = {"members": members}
-    fragment = "member-table" if request.htmx and request.htmx.target == "member-table" else None
+    fragment = "member-table" if is_fragment(request, "member-table") else None
     return render_page(request, "members/member_list.html", fragment, context)
 
 

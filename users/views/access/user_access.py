@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from console.dialogs import FORM, Dialog, reload, render_page
+from console.dialogs import FORM, Dialog, is_fragment, reload, render_page
 from users.access import search as access_search
 from users.access.forms import (
     AddMembershipForm,
@@ -115,7 +115,7 @@ def user_roles_assign(request, user_id):
         "selected": {r.pk for r in selected},
     }
     fragment = "assign-roles"
-    if request.method == "GET" and request.htmx and request.htmx.target == "role-choices":
+    if request.method == "GET" and is_fragment(request, "role-choices"):
         fragment = "role-choices"
     return render_page(request, "access/user_roles_assign.html", fragment, context, status=status)
 
@@ -208,7 +208,7 @@ def user_organization_add(request, user_id):
         "selected_roles": {str(v) for v in (form["roles"].value() or [])},
     }
     fragment = "add-organization"
-    if request.method == "GET" and request.htmx and request.htmx.target == "organization-choices":
+    if request.method == "GET" and is_fragment(request, "organization-choices"):
         fragment = "organization-choices"
     return render_page(
         request, "access/user_organization_add.html", fragment, context, status=status
