@@ -12,8 +12,6 @@ active admin stays an admin. The superuser rows are locked (in id order, before 
 while that is checked, so two admins demoting each other at once cannot leave nobody in charge.
 """
 
-from dataclasses import dataclass
-
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -176,17 +174,11 @@ def _check_role(role: str) -> str:
 # --- The verbs ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CreatedStaff:
-    user: User
-    # The generated password, for the one response that shows it; never stored anywhere.
-    password: str
-
-
 def create_staff(
     *, origin: Origin, role: str, primary_email=None, username=None, name=""
-) -> CreatedStaff:
-    """A new account that signs in to the console with `role` and a generated password."""
+) -> services.CreatedUser:
+    """A new account that signs in to the console with `role` and a generated password (shown
+    once: `CreatedUser.password`)."""
     _guard_may_manage(origin)
     _check_role(role)
     if not (primary_email or "").strip() and not (username or "").strip():
@@ -205,9 +197,8 @@ def create_staff(
             is_staff=True,
             is_superuser=role == ADMIN,
         )
-        user = created.user
-        _add_member(user, role, origin=origin, new_account=True)
-    return CreatedStaff(user=user, password=created.password)
+        _add_member(created.user, role, origin=origin, new_account=True)
+    return created
 
 
 def find_by_identifier(identifier: str) -> User | None:
