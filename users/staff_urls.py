@@ -8,13 +8,13 @@ app_name = "members"
 
 # One member's dialogs, below members/<id>/ (as a user's pages in users/urls.py).
 one_member = [
-    path("role", members.member_role, name="role"),
-    path("remove", members.member_remove, name="remove"),
+    path("role", members.MemberRole.as_view(), name="role"),
+    path("remove", members.MemberRemove.as_view(), name="remove"),
 ]
 
 urlpatterns = [
     path("members", members.member_list, name="list"),
     path("members/new", members.member_new, name="new"),
-    path("members/grant", members.member_grant, name="grant"),
+    path("members/grant", members.MemberGrant.as_view(), name="grant"),
     path("members/<id:user_id>/", include(one_member)),
 ]
