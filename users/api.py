@@ -21,15 +21,7 @@ from users import schemas as s
 from users.access import roles as role_services
 from users.errors import ServiceError
 from users.hashers import ImportedDigestError, exported_digest
-from users.models import (
-    Identity,
-    Membership,
-    MfaFactor,
-    PersonalAccessToken,
-    Role,
-    Scope,
-    User,
-)
+from users.models import Identity, Membership, MfaFactor, PersonalAccessToken, Role, Scope, User
 from users.search import (
     USER_SEARCH_FIELDS,
     InvalidSearch,

@@ -17,9 +17,7 @@ from django.db.models.functions import Lower
 
 from audit.recorder import Origin, field_changes, record
 from users.errors import ServiceError, field_error
-from users.models import (
-    Scope,
-)
+from users.models import Scope
 from users.models.access import DESCRIPTION_MAX, NAME_MAX
 
 # The rules of a name and a description (roles, organization roles, organizations).

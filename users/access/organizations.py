@@ -17,13 +17,7 @@ from users.access.common import (
     name_ref,
     update_named,
 )
-from users.models import (
-    Membership,
-    Organization,
-    OrganizationRole,
-    Scope,
-    User,
-)
+from users.models import Membership, Organization, OrganizationRole, Scope, User
 from users.services import guard_staff_target, lock_batch, lock_for_change
 
 

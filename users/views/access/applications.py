@@ -13,13 +13,7 @@ from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from console.dialogs import (
-    CONFIRM,
-    Dialog,
-    reload,
-    render_dialog,
-    render_page,
-)
+from console.dialogs import CONFIRM, Dialog, reload, render_dialog, render_page
 from users.access import search as access_search
 from users.access.applications import (
     assign_application_roles,
@@ -29,17 +23,9 @@ from users.access.applications import (
     rotate_application_secret,
     update_application,
 )
-from users.access.forms import (
-    ApplicationForm,
-    AssignRolesForm,
-)
+from users.access.forms import ApplicationForm, AssignRolesForm
 from users.errors import ServiceError
-from users.models import (
-    Application,
-    ApplicationRole,
-    Role,
-    User,
-)
+from users.models import Application, ApplicationRole, Role, User
 from users.views.access._common import (
     READ,
     CreateDialog,

@@ -17,13 +17,7 @@ from users.access.organizations import (
     update_organization_role,
 )
 from users.models import Organization, OrganizationRole
-from users.views.access._common import (
-    READ,
-    CreateDialog,
-    DeleteDialog,
-    EditDialog,
-    _count_text,
-)
+from users.views.access._common import READ, CreateDialog, DeleteDialog, EditDialog, _count_text
 
 # --- Organizations ---------------------------------------------------------------------------
 

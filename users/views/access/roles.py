@@ -8,13 +8,7 @@ from users.access import search as access_search
 from users.access.forms import RoleForm
 from users.access.roles import create_role, delete_role, update_role
 from users.models import Role
-from users.views.access._common import (
-    READ,
-    CreateDialog,
-    DeleteDialog,
-    EditDialog,
-    _count_text,
-)
+from users.views.access._common import READ, CreateDialog, DeleteDialog, EditDialog, _count_text
 
 
 @require_GET

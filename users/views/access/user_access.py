@@ -21,11 +21,7 @@ from users.access.forms import (
 from users.access.organizations import add_membership, remove_membership, set_membership_roles
 from users.access.roles import assign_roles, remove_role
 from users.errors import ServiceError
-from users.models import (
-    Membership,
-    OrganizationRole,
-    Role,
-)
+from users.models import Membership, OrganizationRole, Role
 from users.views.access import lists
 from users.views.access._common import (
     BAD_SEARCH,
