@@ -31,7 +31,7 @@ from users.views.access._common import (
     CreateDialog,
     DeleteDialog,
     EditDialog,
-    RemoveDialog,
+    RoleRemoveDialog,
     _count_text,
     _origin,
     _valid_roles,
@@ -207,9 +207,8 @@ def application_roles_assign(request, application_id):
     )
 
 
-class ApplicationRoleRemove(RemoveDialog):
+class ApplicationRoleRemove(RoleRemoveDialog):
     permission = "users.change_application"
-    title = "Remove role"
 
     def load(self):
         self.application = _m2m_application_or_404(self.kwargs["application_id"])
@@ -225,9 +224,6 @@ class ApplicationRoleRemove(RemoveDialog):
 
     def back(self):
         return reverse("access:application-detail", args=[self.application.pk])
-
-    def removed(self):
-        return f"Role “{self.role.name}” removed."
 
     def act(self):
         remove_application_role(self.application, self.role, origin=self.origin)

@@ -28,6 +28,7 @@ from users.views.access._common import (
     CHANGE_USER,
     READ,
     RemoveDialog,
+    RoleRemoveDialog,
     _origin,
     _valid_roles,
 )
@@ -116,9 +117,8 @@ def user_roles_assign(request, user_id):
     return render_page(request, "access/user_roles_assign.html", fragment, context, status=status)
 
 
-class UserRoleRemove(RemoveDialog):
+class UserRoleRemove(RoleRemoveDialog):
     permission = CHANGE_USER
-    title = "Remove role"
 
     def load(self):
         self.subject = get_user_or_404(self.kwargs["user_id"])
@@ -134,9 +134,6 @@ class UserRoleRemove(RemoveDialog):
 
     def back(self):
         return reverse("users:roles", args=[self.subject.pk])
-
-    def removed(self):
-        return f"Role “{self.role.name}” removed."
 
     def act(self):
         remove_role(self.subject, self.role, origin=self.origin)
