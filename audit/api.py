@@ -5,14 +5,13 @@ console's log pages and the API show the same rows. `includeAdminActions=true` a
 Console.* and ManagementApi.* rows, which Logto's key prefixes leave out.
 """
 
-from urllib.parse import urlencode
-
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from audit.queries import InvalidLogQuery, api_log_page, get_log, parse_flag
 from audit.serializers import log_to_json
+from console.paging import set_page_headers
 
 router = Router(tags=["Audit logs"])
 
@@ -58,42 +57,35 @@ def _page(request, response, *, user_id: str, params: dict) -> list[dict]:
         )
     except InvalidLogQuery as error:
         raise LogError(400, error.code, error.message) from None
-    response["Total-Number"] = str(page.total if not page.capped else 10_001)
-    if page.capped:
-        response["Total-Number-Is-Capped"] = "true"
-    others = [(k, v) for k, v in request.GET.items() if k != "page"]
-    base = request.build_absolute_uri(request.path)
-
-    def link(number, rel):
-        return f'<{base}?{urlencode([*others, ("page", number)])}>; rel="{rel}"'
-
-    links = [link(1, "first")]
-    if page.page > 1:
-        links.append(link(page.page - 1, "prev"))
-    if page.last_page is not None:
-        if page.page < page.last_page:
-            links.append(link(page.page + 1, "next"))
-        links.append(link(page.last_page, "last"))
-    response["Link"] = ", ".join(links)
+    total = page.total if not page.capped else 10_001
+    set_page_headers(
+        request, response, page=page.page, page_size=page.page_size, total=total, capped=page.capped
+    )
     return [log_to_json(log) for log in page.logs]
 
 
+class UserLogQuery(Schema):
+    """The query parameters of a user's logs, for the OpenAPI document (`_page` reads them
+    from the request as Logto spells them)."""
+
+    logKey: str | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    page: str | None = None
+    page_size: str | None = None
+    includeAdminActions: str | None = None
+
+
+class LogQuery(UserLogQuery):
+    userId: str | None = None
+    applicationId: str | None = None
+    enableCap: str | None = None
+
+
 @router.get("/logs", response={200: list[Log], **_ERRORS})
-def list_logs(
-    request: HttpRequest,
-    response: HttpResponse,
-    userId: str | None = None,
-    applicationId: str | None = None,
-    logKey: str | None = None,
-    start_time: str | None = None,
-    end_time: str | None = None,
-    page: str | None = None,
-    page_size: str | None = None,
-    enableCap: str | None = None,
-    includeAdminActions: str | None = None,
-):
+def list_logs(request: HttpRequest, response: HttpResponse, filters: Query[LogQuery]):
     """Audit logs, newest first, filtered by user, application, exact key and time (epoch ms)."""
-    return _page(request, response, user_id=userId or "", params=request.GET)
+    return _page(request, response, user_id=filters.userId or "", params=request.GET)
 
 
 @router.get("/logs/{log_id}", response={200: Log, **_ERRORS})
@@ -106,15 +98,7 @@ def get_one_log(request: HttpRequest, log_id: str):
 
 @router.get("/users/{user_id}/logs", response={200: list[Log], **_ERRORS})
 def list_user_logs(
-    request: HttpRequest,
-    response: HttpResponse,
-    user_id: str,
-    logKey: str | None = None,
-    start_time: str | None = None,
-    end_time: str | None = None,
-    page: str | None = None,
-    page_size: str | None = None,
-    includeAdminActions: str | None = None,
+    request: HttpRequest, response: HttpResponse, user_id: str, filters: Query[UserLogQuery]
 ):
     """One user's logs (as GET /api/logs?userId=); 404 for a user that does not exist."""
     users = get_user_model().objects

@@ -8,27 +8,20 @@ application) is `request.api_origin`, set by console.api when the bearer token c
 import contextlib
 import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
+from console.paging import set_page_headers
 from users import filters, mfa, services
 from users import schemas as s
 from users.access import roles as role_services
 from users.errors import ServiceError
 from users.hashers import ImportedDigestError, exported_digest
-from users.models import (
-    Identity,
-    Membership,
-    MfaFactor,
-    PersonalAccessToken,
-    Role,
-    Scope,
-    User,
-)
+from users.models import Identity, Membership, MfaFactor, PersonalAccessToken, Role, Scope, User
 from users.search import (
     USER_SEARCH_FIELDS,
     InvalidSearch,
@@ -167,6 +160,18 @@ def role_json(role: Role) -> dict:
     }
 
 
+def _role_page(request, response, roles, page: int, page_size: int) -> list[dict]:
+    """One page of `roles` by name, narrowed by the request's `search` (as Logto searches
+    roles), with the page headers."""
+    query = _parse_search(request, ROLE_SEARCH_FIELDS)
+    if query.groups:
+        roles = roles.filter(field_condition(query))
+    total = roles.count()
+    set_page_headers(request, response, page=page, page_size=page_size, total=total)
+    offset = (page - 1) * page_size
+    return [role_json(r) for r in roles.order_by("name", "id")[offset : offset + page_size]]
+
+
 def _page_params(page, page_size) -> tuple[int, int]:
     """Logto's pagination (spec §5.1): page > 0, 0 < page_size <= 100; else 400."""
     try:
@@ -189,30 +194,6 @@ def _page_params(page, page_size) -> tuple[int, int]:
             f"Pages end after {MAX_OFFSET:,} rows: narrow the search instead.",
         )
     return page, page_size
-
-
-def set_page_headers(
-    request, response: HttpResponse, *, page: int, page_size: int, total: int, capped=False
-):
-    """`Total-Number` and RFC 5988 `Link` (first, prev, next, last), other parameters kept."""
-    response["Total-Number"] = str(total)
-    if capped:
-        response["Total-Number-Is-Capped"] = "true"
-    params = [(k, v) for k, v in request.GET.items() if k != "page"]
-    base = request.build_absolute_uri(request.path)
-
-    def link(number, rel):
-        return f'<{base}?{urlencode([*params, ("page", number)])}>; rel="{rel}"'
-
-    links = [link(1, "first")]
-    if page > 1:
-        links.append(link(page - 1, "prev"))
-    if not capped:
-        last = max(1, -(-total // page_size))
-        if page < last:
-            links.append(link(page + 1, "next"))
-        links.append(link(last, "last"))
-    response["Link"] = ", ".join(links)
 
 
 def search_params(request) -> list[tuple[str, str]]:
@@ -622,14 +603,8 @@ def list_user_roles(
 ):
     user = _user(user_id)
     page, page_size = _page_params(page, page_size)
-    query = _parse_search(request, ROLE_SEARCH_FIELDS)
     roles = Role.objects.filter(assignments__user=user, type=Role.Type.USER)
-    if query.groups:
-        roles = roles.filter(field_condition(query))
-    total = roles.count()
-    set_page_headers(request, response, page=page, page_size=page_size, total=total)
-    offset = (page - 1) * page_size
-    return [role_json(r) for r in roles.order_by("name", "id")[offset : offset + page_size]]
+    return _role_page(request, response, roles, page, page_size)
 
 
 @router.post("/{user_id}/roles", response={201: s.RolesAdded, **errors(404, 422)})
@@ -934,13 +909,7 @@ def list_roles(request: HttpRequest, response: HttpResponse, filters: Query[Role
         if filters.type not in Role.Type.values:
             raise ApiError(400, "guard.invalid_input", "type must be User or MachineToMachine.")
         roles = roles.filter(type=filters.type)
-    query = _parse_search(request, ROLE_SEARCH_FIELDS)
-    if query.groups:
-        roles = roles.filter(field_condition(query))
-    total = roles.count()
-    set_page_headers(request, response, page=page, page_size=page_size, total=total)
-    offset = (page - 1) * page_size
-    return [role_json(r) for r in roles.order_by("name", "id")[offset : offset + page_size]]
+    return _role_page(request, response, roles, page, page_size)
 
 
 @roles_router.post("", response={200: s.Role, **errors(404, 413, 422)})

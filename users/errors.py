@@ -5,6 +5,13 @@ Each carries a stable code, shared by the console and the API, and the HTTP stat
 
 from http import HTTPStatus
 
+from django.core.exceptions import ValidationError
+
+
+def field_error(field: str, message: str, code: str = "invalid") -> ValidationError:
+    """Bad input in one field: a form shows `message` under it, the API names the field."""
+    return ValidationError({field: [ValidationError(message, code=code)]})
+
 
 class ServiceError(Exception):
     code = "service_error"

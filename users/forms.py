@@ -174,6 +174,10 @@ class IdentifiersForm(_VersionedForm):
         }
         return cls(initial=initial, **kwargs)
 
+    def service_values(self) -> dict:
+        fields = ("primary_email", "primary_phone", "username", "confirm_lockout")
+        return {field: self.cleaned_data[field] for field in fields}
+
 
 def _text(label, **attrs):
     return forms.CharField(

@@ -17,13 +17,21 @@ _email_validator = EmailValidator()
 _PHONE_CHARS_RE = re.compile(r"^\+?[\d\s().-]+\Z")
 
 
-def normalize_username(value: str | None) -> str | None:
-    """Usernames: a letter or underscore, then letters, digits or underscores (Logto's rule)."""
+def _trimmed(value: str | None, kind: str) -> str | None:
+    """The identifier without surrounding spaces, None when empty; at most 128 characters."""
     value = (value or "").strip()
     if not value:
         return None
     if len(value) > MAX_IDENTIFIER_LENGTH:
-        raise ValidationError("Use at most 128 characters.", code="username_too_long")
+        raise ValidationError("Use at most 128 characters.", code=f"{kind}_too_long")
+    return value
+
+
+def normalize_username(value: str | None) -> str | None:
+    """Usernames: a letter or underscore, then letters, digits or underscores (Logto's rule)."""
+    value = _trimmed(value, "username")
+    if value is None:
+        return None
     if not USERNAME_RE.match(value):
         raise ValidationError(
             "Use letters, digits and underscores, starting with a letter or underscore.",
@@ -34,11 +42,9 @@ def normalize_username(value: str | None) -> str | None:
 
 def normalize_email(value: str | None) -> str | None:
     """Emails are trimmed and their domain lower-cased; uniqueness ignores case entirely."""
-    value = (value or "").strip()
-    if not value:
+    value = _trimmed(value, "email")
+    if value is None:
         return None
-    if len(value) > MAX_IDENTIFIER_LENGTH:
-        raise ValidationError("Use at most 128 characters.", code="email_too_long")
     try:
         _email_validator(value)
     except ValidationError:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from audit.recorder import Origin, field_changes, record, record_many
 from users import mfa, profile_rules, tokens
-from users.errors import ConfirmationRequired, GuardError, MfaRefused, StaleError
+from users.errors import ConfirmationRequired, GuardError, MfaRefused, StaleError, field_error
 from users.identifiers import normalize_email, normalize_phone, normalize_username
 from users.models import Identity, MfaFactor, PersonalAccessToken, User
 from users.sessions import end_sessions, end_sessions_of
@@ -118,12 +118,7 @@ def create_user(
     identifiers = normalize_identifiers(
         {"username": username, "primary_email": primary_email, "primary_phone": primary_phone}
     )
-    if require_identifier and not any(identifiers.values()):
-        raise ValidationError(
-            "Enter at least one of email, phone or username.", code="identifier_required"
-        )
-    if conflicts := find_identifier_conflicts(identifiers):
-        raise ValidationError(conflicts)
+    _check_new_identifiers(identifiers, required=require_identifier)
     name = (name or "").strip()
     if len(name) > 128:
         raise ValidationError(
@@ -141,6 +136,29 @@ def create_user(
         user.password_updated_at = timezone.now()
     else:
         user.set_unusable_password()
+    _insert_user(
+        user,
+        identifiers,
+        origin=origin,
+        hasPassword=bool(password),
+        isStaff=user.is_staff,
+        isSuperuser=user.is_superuser,
+    )
+    return CreatedUser(user=user, password=password if generate else None)
+
+
+def _check_new_identifiers(identifiers: dict, *, required=True) -> None:
+    """A new user's (normalised) identifiers: at least one (when `required`), none in use."""
+    if required and not any(identifiers.values()):
+        raise ValidationError(
+            "Enter at least one of email, phone or username.", code="identifier_required"
+        )
+    if conflicts := find_identifier_conflicts(identifiers):
+        raise ValidationError(conflicts)
+
+
+def _insert_user(user: User, identifiers: dict, *, origin: Origin, **payload) -> None:
+    """Save a new user and audit it (`User.Create`: identifiers, name and `payload`)."""
     try:
         with transaction.atomic():
             user.save(force_insert=True)
@@ -153,9 +171,7 @@ def create_user(
                     "primaryEmail": user.primary_email,
                     "primaryPhone": user.primary_phone,
                     "name": user.name,
-                    "hasPassword": bool(password),
-                    "isStaff": user.is_staff,
-                    "isSuperuser": user.is_superuser,
+                    **payload,
                 },
             )
     except IntegrityError:
@@ -163,7 +179,6 @@ def create_user(
         if conflicts := find_identifier_conflicts(identifiers):
             raise ValidationError(conflicts) from None
         raise
-    return CreatedUser(user=user, password=password if generate else None)
 
 
 # --- Guards shared by the verbs below -------------------------------------------------------
@@ -792,16 +807,12 @@ def verify_mfa_code(user: User, code: str, *, origin: Origin) -> MfaFactor | Non
 def _clean_token_name(user: User, name: str, *, exclude_id=None) -> str:
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": [ValidationError("Enter a name.", code="required")]})
+        raise field_error("name", "Enter a name.", "required")
     if len(name) > 256:
-        raise ValidationError(
-            {"name": [ValidationError("Use at most 256 characters.", "too_long")]}
-        )
+        raise field_error("name", "Use at most 256 characters.", "too_long")
     taken = PersonalAccessToken.objects.filter(user=user, name=name).exclude(pk=exclude_id)
     if taken.exists():
-        raise ValidationError(
-            {"name": [ValidationError("This user has a token with this name.", code="unique")]}
-        )
+        raise field_error("name", "This user has a token with this name.", "unique")
     return name
 
 
@@ -904,12 +915,7 @@ def create_user_with_details(
         {"username": username, "primary_email": primary_email, "primary_phone": primary_phone}
     )
     cleaned = profile_rules.clean_profile_values(details)
-    if not any(identifiers.values()):
-        raise ValidationError(
-            "Enter at least one of email, phone or username.", code="identifier_required"
-        )
-    if conflicts := find_identifier_conflicts(identifiers):
-        raise ValidationError(conflicts)
+    _check_new_identifiers(identifiers)
     user = User(**identifiers, **cleaned)
     if password:
         user.set_password(password)
@@ -919,26 +925,13 @@ def create_user_with_details(
         user.set_unusable_password()
     if password or encoded:
         user.password_updated_at = timezone.now()
-    try:
-        with transaction.atomic():
-            user.save(force_insert=True)
-            record(
-                "User.Create",
-                origin=origin,
-                user=user,
-                payload={
-                    "username": user.username,
-                    "primaryEmail": user.primary_email,
-                    "primaryPhone": user.primary_phone,
-                    "name": user.name,
-                    "hasPassword": bool(password or encoded),
-                    "passwordAlgorithm": password_algorithm if encoded else None,
-                },
-            )
-    except IntegrityError:
-        if conflicts := find_identifier_conflicts(identifiers):
-            raise ValidationError(conflicts) from None
-        raise
+    _insert_user(
+        user,
+        identifiers,
+        origin=origin,
+        hasPassword=bool(password or encoded),
+        passwordAlgorithm=password_algorithm if encoded else None,
+    )
     return user
 
 

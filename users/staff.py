@@ -12,8 +12,6 @@ active admin stays an admin. The superuser rows are locked (in id order, before 
 while that is checked, so two admins demoting each other at once cannot leave nobody in charge.
 """
 
-from dataclasses import dataclass
-
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +21,7 @@ from django.utils import timezone
 
 from audit.recorder import Origin, record
 from users import services
-from users.errors import GuardError
+from users.errors import GuardError, field_error
 from users.models import User
 from users.sessions import end_sessions
 
@@ -157,28 +155,30 @@ def _set_role(user: User, role: str) -> None:
         user.groups.set([role_group(role)])
 
 
+def _add_member(user: User, role: str, *, origin: Origin, new_account: bool) -> None:
+    _set_role(user, role)
+    _record_role("Staff.Add", user, None, role, origin=origin, newAccount=new_account)
+
+
+def _record_role(action: str, user: User, old, new, *, origin: Origin, **more) -> None:
+    """The audit row of a change of console role (None: no console access)."""
+    record(action, origin=origin, user=user, payload={"role": {"old": old, "new": new}, **more})
+
+
 def _check_role(role: str) -> str:
     if role not in ROLES:
-        raise ValidationError(
-            {"role": [ValidationError("Choose admin, editor or viewer.", code="invalid_role")]}
-        )
+        raise field_error("role", "Choose admin, editor or viewer.", "invalid_role")
     return role
 
 
 # --- The verbs ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CreatedStaff:
-    user: User
-    # The generated password, for the one response that shows it; never stored anywhere.
-    password: str
-
-
 def create_staff(
     *, origin: Origin, role: str, primary_email=None, username=None, name=""
-) -> CreatedStaff:
-    """A new account that signs in to the console with `role` and a generated password."""
+) -> services.CreatedUser:
+    """A new account that signs in to the console with `role` and a generated password (shown
+    once: `CreatedUser.password`)."""
     _guard_may_manage(origin)
     _check_role(role)
     if not (primary_email or "").strip() and not (username or "").strip():
@@ -197,15 +197,8 @@ def create_staff(
             is_staff=True,
             is_superuser=role == ADMIN,
         )
-        user = created.user
-        _set_role(user, role)
-        record(
-            "Staff.Add",
-            origin=origin,
-            user=user,
-            payload={"role": {"old": None, "new": role}, "newAccount": True},
-        )
-    return CreatedStaff(user=user, password=created.password)
+        _add_member(created.user, role, origin=origin, new_account=True)
+    return created
 
 
 def find_by_identifier(identifier: str) -> User | None:
@@ -223,29 +216,16 @@ def grant_staff(identifier: str, *, origin: Origin, role: str) -> User:
     _check_role(role)
     user = find_by_identifier(identifier)
     if user is None:
-        raise ValidationError(
-            {"identifier": [ValidationError("No user has this email or username.", "not_found")]}
-        )
+        raise field_error("identifier", "No user has this email or username.", "not_found")
     with transaction.atomic():
         user, _ = _lock(user, origin)
         if user.is_staff or user.is_superuser:
-            raise ValidationError(
-                {
-                    "identifier": [
-                        ValidationError(
-                            "This user is a console member already: change their role instead.",
-                            code="already_staff",
-                        )
-                    ]
-                }
+            raise field_error(
+                "identifier",
+                "This user is a console member already: change their role instead.",
+                "already_staff",
             )
-        _set_role(user, role)
-        record(
-            "Staff.Add",
-            origin=origin,
-            user=user,
-            payload={"role": {"old": None, "new": role}, "newAccount": False},
-        )
+        _add_member(user, role, origin=origin, new_account=False)
     return user
 
 
@@ -263,12 +243,7 @@ def change_staff_role(user: User, role: str, *, origin: Origin) -> User:
         _guard_not_self(origin, user, "change your own role")
         _guard_last_admin(user, active_admins, "demote")
         _set_role(user, role)
-        record(
-            "Staff.Role.Update",
-            origin=origin,
-            user=user,
-            payload={"role": {"old": old, "new": role}},
-        )
+        _record_role("Staff.Role.Update", user, old, role, origin=origin)
     return user
 
 
@@ -290,7 +265,5 @@ def remove_staff_access(user: User, *, origin: Origin) -> User:
         user.user_permissions.clear()
         # In the transaction: the access and the sessions go together or not at all.
         end_sessions(user)
-        record(
-            "Staff.Remove", origin=origin, user=user, payload={"role": {"old": old, "new": None}}
-        )
+        _record_role("Staff.Remove", user, old, None, origin=origin)
     return user

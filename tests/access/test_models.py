@@ -93,3 +93,10 @@ def test_deleting_a_user_deletes_their_roles_and_memberships():
     assignment.user.delete()
     assert not UserRole.objects.exists()
     assert Role.objects.filter(pk=assignment.role_id).exists()
+
+
+def test_a_pair_row_reads_as_its_two_ids():
+    assignment = UserRoleFactory()
+    membership = MembershipFactory()
+    assert str(assignment) == f"{assignment.user_id} · {assignment.role_id}"
+    assert str(membership) == f"{membership.user_id} · {membership.organization_id}"

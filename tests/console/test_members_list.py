@@ -103,3 +103,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get(URL)
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith("/console/sign-in")
+
+
+def test_a_history_restore_gets_the_whole_page(admin_client):
+    headers = {**HTMX, "HX-History-Restore-Request": "true"}
+    body = admin_client.get(URL, headers=headers).content.decode()
+    assert "<html" in body and 'id="member-table"' in body

@@ -19,12 +19,7 @@ from users.access.common import (
     name_ref,
     roles_added,
 )
-from users.models import (
-    Application,
-    ApplicationRole,
-    Role,
-    User,
-)
+from users.models import Application, ApplicationRole, Role, User
 from users.models.access import NAME_MAX
 
 APPLICATION_DESCRIPTION_MAX = 1024

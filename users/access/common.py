@@ -16,10 +16,8 @@ from django.db.models import Value
 from django.db.models.functions import Lower
 
 from audit.recorder import Origin, field_changes, record
-from users.errors import ServiceError
-from users.models import (
-    Scope,
-)
+from users.errors import ServiceError, field_error
+from users.models import Scope
 from users.models.access import DESCRIPTION_MAX, NAME_MAX
 
 # The rules of a name and a description (roles, organization roles, organizations).
@@ -34,10 +32,6 @@ class InUseError(ServiceError):
 
 
 # --- Validation helpers ------------------------------------------------------------------
-
-
-def field_error(field: str, message: str, code: str = "invalid") -> ValidationError:
-    return ValidationError({field: [ValidationError(message, code=code)]})
 
 
 def clean_text(field: str, value, *, limit: int, required: bool = False) -> str:

@@ -17,13 +17,7 @@ from users.access.common import (
     name_ref,
     update_named,
 )
-from users.models import (
-    Membership,
-    Organization,
-    OrganizationRole,
-    Scope,
-    User,
-)
+from users.models import Membership, Organization, OrganizationRole, Scope, User
 from users.services import guard_staff_target, lock_batch, lock_for_change
 
 
@@ -75,13 +69,21 @@ def update_organization(
 
 def delete_organization(organization: Organization, *, origin: Origin) -> int:
     """Delete an organization and its memberships (members keep their accounts)."""
+    return _delete_counting_memberships(
+        organization, "Organization.Delete", "organization", "removedMembers", origin=origin
+    )
+
+
+def _delete_counting_memberships(thing, action: str, key: str, counted: str, *, origin) -> int:
+    """Delete an organization or an organization role; the audit row (`action`) names it under
+    `key` and says under `counted` how many memberships it was in. Returns that number."""
     with transaction.atomic():
-        organization = Organization.objects.select_for_update().get(pk=organization.pk)
-        member_count = organization.memberships.count()
-        payload = {"organization": name_ref(organization), "removedMembers": member_count}
-        organization.delete()
-        record("Organization.Delete", origin=origin, payload=payload)
-    return member_count
+        thing = type(thing).objects.select_for_update().get(pk=thing.pk)
+        count = thing.memberships.count()
+        payload = {key: name_ref(thing), counted: count}
+        thing.delete()
+        record(action, origin=origin, payload=payload)
+    return count
 
 
 def create_organization_role(
@@ -119,16 +121,20 @@ def update_organization_role(
 
 def delete_organization_role(role: OrganizationRole, *, origin: Origin) -> int:
     """Delete an organization role; members who held it keep their memberships without it."""
-    with transaction.atomic():
-        role = OrganizationRole.objects.select_for_update().get(pk=role.pk)
-        holders = role.memberships.count()
-        payload = {"role": name_ref(role), "removedFromMembers": holders}
-        role.delete()
-        record("OrganizationRole.Delete", origin=origin, payload=payload)
-    return holders
+    return _delete_counting_memberships(
+        role, "OrganizationRole.Delete", "role", "removedFromMembers", origin=origin
+    )
 
 
 # --- A user's memberships ----------------------------------------------------------------
+
+
+def _lock_membership(user: User, organization: Organization, origin: Origin):
+    """Lock the user for a change of their memberships (a staff account only by a superuser);
+    their membership of `organization`, or None."""
+    user, actor = lock_for_change(user, origin)
+    guard_staff_target(actor, user)
+    return user, Membership.objects.filter(user=user, organization=organization).first()
 
 
 def _membership_payload(organization, old_roles, new_roles) -> dict:
@@ -151,9 +157,7 @@ def add_membership(
     """Make the user a member with these roles; for a member already, add the roles missing."""
     roles = list(dict.fromkeys(roles))
     with transaction.atomic():
-        user, actor = lock_for_change(user, origin)
-        guard_staff_target(actor, user)
-        membership = Membership.objects.filter(user=user, organization=organization).first()
+        user, membership = _lock_membership(user, organization, origin)
         if membership is None:
             try:
                 with transaction.atomic():
@@ -186,9 +190,7 @@ def set_membership_roles(
     """Make the member's organization roles exactly these."""
     roles = list(dict.fromkeys(roles))
     with transaction.atomic():
-        user, actor = lock_for_change(user, origin)
-        guard_staff_target(actor, user)
-        membership = Membership.objects.filter(user=user, organization=organization).first()
+        user, membership = _lock_membership(user, organization, origin)
         if membership is None:
             raise ValidationError(
                 "The user is not a member of this organization.", code="not_member"
@@ -209,9 +211,7 @@ def set_membership_roles(
 def remove_membership(user: User, organization: Organization, *, origin: Origin) -> bool:
     """Take the user out of the organization (and its roles); False if they were not in it."""
     with transaction.atomic():
-        user, actor = lock_for_change(user, origin)
-        guard_staff_target(actor, user)
-        membership = Membership.objects.filter(user=user, organization=organization).first()
+        user, membership = _lock_membership(user, organization, origin)
         if membership is None:
             return False
         old = list(membership.roles.all())

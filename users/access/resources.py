@@ -15,12 +15,7 @@ from users.access.common import (
     save_unique,
     unique_error,
 )
-from users.models import (
-    ApiResource,
-    OrganizationRole,
-    Role,
-    Scope,
-)
+from users.models import ApiResource, OrganizationRole, Role, Scope
 from users.models.access import DESCRIPTION_MAX, NAME_MAX
 
 INDICATOR_MAX = 256

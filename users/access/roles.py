@@ -20,12 +20,7 @@ from users.access.common import (
     scope_refs,
     update_named,
 )
-from users.models import (
-    Role,
-    Scope,
-    User,
-    UserRole,
-)
+from users.models import Role, Scope, User, UserRole
 from users.services import BatchOutcome, guard_staff_target, lock_batch, lock_for_change
 
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from users.models.fields import id_field, link
+from users.models.fields import id_field, link, unique
 
 NAME_MAX = 128
 DESCRIPTION_MAX = 256
@@ -28,13 +28,7 @@ class ApiResource(models.Model):
     class Meta:
         verbose_name = "API resource"
         ordering = ["name", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["indicator"],
-                name="api_resource_indicator_unique",
-                violation_error_code="unique",
-            ),
-        ]
+        constraints = [unique(fields=["indicator"], name="api_resource_indicator_unique")]
 
     def __str__(self):
         return self.name
@@ -52,13 +46,7 @@ class Scope(models.Model):
     class Meta:
         verbose_name = "permission"
         ordering = ["name", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["resource", "name"],
-                name="scope_name_unique_per_resource",
-                violation_error_code="unique",
-            ),
-        ]
+        constraints = [unique(fields=["resource", "name"], name="scope_name_unique_per_resource")]
 
     def __str__(self):
         return self.name
@@ -81,9 +69,7 @@ class Role(models.Model):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                Lower("name"), name="role_name_unique_ci", violation_error_code="unique"
-            ),
+            unique(Lower("name"), name="role_name_unique_ci"),
             models.CheckConstraint(
                 condition=models.Q(type__in=["User", "MachineToMachine"]), name="role_type_valid"
             ),
@@ -93,28 +79,35 @@ class Role(models.Model):
         return self.name
 
 
-class UserRole(models.Model):
-    """A role given to a user; one row per (user, role) whatever happens concurrently."""
+class Pair(models.Model):
+    """A row that gives one thing to another (a user's role, a membership, an application's
+    role): an id, when, and the two `link`s the model declares, holder first; one row per pair
+    by the model's unique constraint, whatever happens concurrently."""
 
     id = id_field()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        holder, held = (field.attname for field in self._meta.fields if field.many_to_one)
+        return f"{getattr(self, holder)} · {getattr(self, held)}"
+
+
+class UserRole(Pair):
+    """A role given to a user."""
+
     # The unique (user, role) index serves "the user's roles"; role_id has its own index for
     # "the role's users" (a role may have a million).
     user = link(settings.AUTH_USER_MODEL, "role_assignments")
     role = link(Role, "assignments")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "user role"
         # Declared here, not by db_index, so PostgreSQL gets no extra varchar_pattern_ops index.
         indexes = [models.Index(fields=["role"], name="user_role_role")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "role"], name="user_role_unique", violation_error_code="unique"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.user_id} · {self.role_id}"
+        constraints = [unique(fields=["user", "role"], name="user_role_unique")]
 
 
 class Organization(models.Model):
@@ -145,36 +138,19 @@ class OrganizationRole(models.Model):
     class Meta:
         verbose_name = "organization role"
         ordering = ["name", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                Lower("name"),
-                name="organization_role_name_unique_ci",
-                violation_error_code="unique",
-            ),
-        ]
+        constraints = [unique(Lower("name"), name="organization_role_name_unique_ci")]
 
     def __str__(self):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(Pair):
     """A user's membership of an organization, with the organization roles they hold there."""
 
-    id = id_field()
     user = link(settings.AUTH_USER_MODEL, "memberships")
     organization = link(Organization, "memberships")
     roles = models.ManyToManyField(OrganizationRole, related_name="memberships", blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         indexes = [models.Index(fields=["organization"], name="membership_organization")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "organization"],
-                name="membership_unique",
-                violation_error_code="unique",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.user_id} · {self.organization_id}"
+        constraints = [unique(fields=["user", "organization"], name="membership_unique")]

@@ -2,11 +2,10 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from oauth2_provider.models import AbstractApplication
 
-from users.models.access import Role
-from users.models.fields import id_field, link
+from users.models.access import Pair, Role
+from users.models.fields import id_field, link, unique
 
 
 class Application(AbstractApplication):
@@ -118,24 +117,13 @@ def _is_loopback_http(uri: str) -> bool:
     return parts.scheme == "http" and parts.hostname in {"127.0.0.1", "::1", "localhost"}
 
 
-class ApplicationRole(models.Model):
-    """A machine-to-machine role given to a machine-to-machine application; one row per pair."""
+class ApplicationRole(Pair):
+    """A machine-to-machine role given to a machine-to-machine application."""
 
-    id = id_field()
     application = link(Application, "role_assignments")
     role = link(Role, "application_assignments")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "application role"
         indexes = [models.Index(fields=["role"], name="application_role_role")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["application", "role"],
-                name="application_role_unique",
-                violation_error_code="unique",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.application_id} · {self.role_id}"
+        constraints = [unique(fields=["application", "role"], name="application_role_unique")]

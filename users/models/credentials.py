@@ -1,20 +1,17 @@
 """What a user signs in with besides identifiers and a password: social and enterprise identities,
 MFA factors and personal access tokens."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from users.models.fields import id_field
+from users.models.fields import id_field, owner
 
 
 class Identity(models.Model):
     """A social connection (Logto's `identities[target]`): one per target per user."""
 
     id = id_field()
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identities"
-    )
+    user = owner("identities")
     target = models.CharField(max_length=64)
     external_user_id = models.CharField(max_length=256)
     details = models.JSONField(default=dict, blank=True)
@@ -37,9 +34,7 @@ class SsoIdentity(models.Model):
     """An enterprise SSO identity; read-only in the console."""
 
     id = id_field()
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identities"
-    )
+    user = owner("sso_identities")
     issuer = models.CharField(max_length=256)
     identity_id = models.CharField(max_length=128)
     connector_id = models.CharField(max_length=128, blank=True, default="")
@@ -66,9 +61,7 @@ class MfaFactor(models.Model):
         BACKUP_CODE = "BackupCode", "Backup codes"
 
     id = id_field()
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mfa_factors"
-    )
+    user = owner("mfa_factors")
     type = models.CharField(max_length=16, choices=Type.choices)
     name = models.CharField(max_length=128, blank=True, default="")
     # Non-secret facts for display: a passkey's agent, how many backup codes remain.
@@ -89,9 +82,7 @@ class PersonalAccessToken(models.Model):
     """A long-lived token a user (or a program acting as them) presents; only its SHA-256 is kept."""
 
     id = id_field()
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens"
-    )
+    user = owner("access_tokens")
     name = models.CharField(max_length=256)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from users.identifiers import format_phone
 from users.ids import generate_user_id
 from users.models.applications import Application
+from users.models.fields import unique
 
 
 class UserManager(BaseUserManager):
@@ -73,15 +74,9 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.Index(fields=["-created_at", "-id"], name="user_newest_first"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                Lower("username"), name="user_username_unique_ci", violation_error_code="unique"
-            ),
-            models.UniqueConstraint(
-                Lower("primary_email"), name="user_email_unique_ci", violation_error_code="unique"
-            ),
-            models.UniqueConstraint(
-                fields=["primary_phone"], name="user_phone_unique", violation_error_code="unique"
-            ),
+            unique(Lower("username"), name="user_username_unique_ci"),
+            unique(Lower("primary_email"), name="user_email_unique_ci"),
+            unique(fields=["primary_phone"], name="user_phone_unique"),
         ]
 
     def __str__(self):

@@ -2,6 +2,7 @@
 saved by its own form and re-rendered as a fragment for htmx. The acts on the user are in
 users/views/user_actions.py, the personal access tokens in users/views/tokens.py."""
 
+from dataclasses import dataclass
 from http import HTTPStatus
 
 from django.contrib import messages
@@ -15,22 +16,40 @@ from audit.recorder import Origin
 from console.dialogs import is_fragment
 from users import services
 from users.errors import ConfirmationRequired, ServiceError
-from users.forms import (
-    IdentifiersForm,
-    ProfileForm,
-)
+from users.forms import IdentifiersForm, ProfileForm
 from users.views.directory import get_user_or_404
 from users.views.refusals import refusal_status
 
 CHANGE = "users.change_user"
 
 
+@dataclass(frozen=True)
+class Card:
+    """One card of the tab: its element id (and partial), its form's name in the context, the
+    form and its prefix, and what a save says."""
+
+    id: str
+    key: str
+    form_class: type
+    prefix: str
+    saved: str
+
+    def form(self, subject):
+        return self.form_class.for_user(subject, prefix=self.prefix)
+
+
+IDENTIFIERS = Card(
+    "authentication-card", "identifiers_form", IdentifiersForm, "auth", "Sign-in identifiers saved."
+)
+PROFILE = Card("profile-card", "profile_form", ProfileForm, "profile", "Profile saved.")
+
+
 def _settings_context(request, subject, **overrides):
     context = {
         "subject": subject,
         "tab": "settings",
-        "identifiers_form": IdentifiersForm.for_user(subject, prefix="auth"),
-        "profile_form": ProfileForm.for_user(subject, prefix="profile"),
+        "identifiers_form": IDENTIFIERS.form(subject),
+        "profile_form": PROFILE.form(subject),
         "identities": list(subject.identities.all()),
         "sso_identities": list(subject.sso_identities.all()),
         "mfa_factors": list(subject.mfa_factors.all()),
@@ -48,32 +67,32 @@ def user_detail(request, user_id):
     return render(request, "users/user_detail.html", _settings_context(request, subject))
 
 
-def _card_response(request, subject, card, form, *, status=HTTPStatus.OK, saved=False, error=""):
-    """Re-render one card: as its fragment for htmx, inside the whole page otherwise."""
-    key = {"authentication-card": "identifiers_form", "profile-card": "profile_form"}[card]
-    context = _settings_context(request, subject, **{key: form, f"{key}_saved": saved})
-    context[f"{key}_error"] = error
-    template = "users/user_detail.html" + (f"#{card}" if is_fragment(request) else "")
-    return render(request, template, context, status=status)
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+def user_identifiers(request, user_id):
+    return _save_card(request, user_id, IDENTIFIERS, services.update_identifiers)
 
 
 @require_POST
 @permission_required(CHANGE, raise_exception=True)
-def user_identifiers(request, user_id):
+def user_profile(request, user_id):
+    return _save_card(request, user_id, PROFILE, services.update_profile)
+
+
+def _save_card(request, user_id, card: Card, update):
+    """Save one card with its service (`update(subject, origin=, expected_updated_at=, ...)`),
+    unless the user changed since the form was opened; a save that would lock the user out
+    comes back with the confirmation ticked, for a second submit."""
     subject = get_user_or_404(user_id)
-    form = IdentifiersForm(request.POST, prefix="auth")
+    form = card.form_class(request.POST, prefix=card.prefix)
     status, error = HTTPStatus.BAD_REQUEST, ""
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            subject = services.update_identifiers(
+            subject = update(
                 subject,
                 origin=Origin.from_request(request),
-                expected_updated_at=data["updated_at"],
-                confirm_lockout=data["confirm_lockout"],
-                primary_email=data["primary_email"],
-                primary_phone=data["primary_phone"],
-                username=data["username"],
+                expected_updated_at=form.cleaned_data["updated_at"],
+                **form.service_values(),
             )
         except ValidationError as e:
             status = refusal_status(e)
@@ -84,8 +103,8 @@ def user_identifiers(request, user_id):
         except ServiceError as e:
             status, error = e.status, e.message
         else:
-            return _saved(request, subject, "authentication-card", "Sign-in identifiers saved.")
-    return _card_response(request, subject, "authentication-card", form, status=status, error=error)
+            return _saved(request, subject, card)
+    return _card_response(request, subject, card, form, status=status, error=error)
 
 
 def _with_confirmation(form):
@@ -98,38 +117,16 @@ def _with_confirmation(form):
     return confirmed
 
 
-@require_POST
-@permission_required(CHANGE, raise_exception=True)
-def user_profile(request, user_id):
-    subject = get_user_or_404(user_id)
-    form = ProfileForm(request.POST, prefix="profile")
-    status, error = HTTPStatus.BAD_REQUEST, ""
-    if form.is_valid():
-        try:
-            subject = services.update_profile(
-                subject,
-                origin=Origin.from_request(request),
-                expected_updated_at=form.cleaned_data["updated_at"],
-                **form.service_values(),
-            )
-        except ValidationError as e:
-            status = refusal_status(e)
-            form.add_error(None, e)
-        except ServiceError as e:
-            status, error = e.status, e.message
-        else:
-            return _saved(request, subject, "profile-card", "Profile saved.")
-    return _card_response(request, subject, "profile-card", form, status=status, error=error)
+def _card_response(request, subject, card: Card, form, *, status=HTTPStatus.OK, saved="", error=""):
+    """Re-render one card: as its fragment for htmx, inside the whole page otherwise."""
+    context = _settings_context(request, subject, **{card.key: form, f"{card.key}_saved": saved})
+    context[f"{card.key}_error"] = error
+    template = "users/user_detail.html" + (f"#{card.id}" if is_fragment(request) else "")
+    return render(request, template, context, status=status)
 
 
-def _saved(request, subject, card, message):
+def _saved(request, subject, card: Card):
     if is_fragment(request):
-        key = {"authentication-card": "identifiers_form", "profile-card": "profile_form"}[card]
-        form_class = IdentifiersForm if card == "authentication-card" else ProfileForm
-        form = form_class.for_user(
-            subject, prefix="auth" if card == "authentication-card" else "profile"
-        )
-        context = _settings_context(request, subject, **{key: form, f"{key}_saved": message})
-        return render(request, f"users/user_detail.html#{card}", context)
-    messages.success(request, message)
+        return _card_response(request, subject, card, card.form(subject), saved=card.saved)
+    messages.success(request, card.saved)
     return redirect("users:detail", subject.pk)

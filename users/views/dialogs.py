@@ -35,10 +35,13 @@ class DialogView(View):
     def get_permission(self) -> str:
         return self.permission
 
+    def has_permission(self) -> bool:
+        return self.request.user.has_perm(self.get_permission())
+
     def dispatch(self, request, *args, **kwargs):
         if request.method.lower() not in self.http_method_names:
             return self.http_method_not_allowed(request, *args, **kwargs)
-        if not request.user.has_perm(self.get_permission()):
+        if not self.has_permission():
             raise PermissionDenied
         self.load()
         return super().dispatch(request, *args, **kwargs)

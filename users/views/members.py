@@ -21,11 +21,12 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
 from audit.recorder import Origin
-from console.dialogs import CONFIRM, FORM, Dialog, posted, render_dialog, render_page
+from console.dialogs import CONFIRM, FORM, Dialog, is_fragment, posted, render_dialog, render_page
 from users import staff
 from users.errors import ServiceError
 from users.models import User
 from users.staff_forms import AddMemberForm, GrantMemberForm, MemberRoleForm
+from users.views.dialogs import ConfirmDialog, FormDialog
 from users.views.refusals import refuse
 
 
@@ -67,7 +68,7 @@ def _form_dialog(request, form, *, status=HTTPStatus.OK, **dialog):
 def member_list(request):
     members = [(m, staff.ROLE_LABELS.get(staff.role_of(m))) for m in staff.list_staff()]
     context = {"members": members}
-    fragment = "member-table" if request.htmx and request.htmx.target == "member-table" else None
+    fragment = "member-table" if is_fragment(request, "member-table") else None
     return render_page(request, "members/member_list.html", fragment, context)
 
 
@@ -106,83 +107,87 @@ def member_new(request):
     return render_page(request, "users/user_created.html", "user-created", context)
 
 
-@require_http_methods(["GET", "POST"])
-@superuser_required
-@vary_on_headers("HX-Request")
-def member_grant(request):
-    dialog = {
-        "title": "Add existing user",
-        "intro": "Give a user who has an account console access. "
-        "They sign in with their own email or username and password.",
-        "url": reverse("members:grant"),
-        "submit": "Give access",
-    }
-    form = GrantMemberForm(posted(request))
-    if request.method != "POST":
-        return _form_dialog(request, form, **dialog)
-    if not form.is_valid():
-        return _form_dialog(request, form, status=HTTPStatus.BAD_REQUEST, **dialog)
-    origin = Origin.from_request(request)
-    data = form.cleaned_data
-    try:
-        user = staff.grant_staff(data["identifier"], origin=origin, role=data["role"])
-    except (ValidationError, ServiceError) as error:
-        return _form_dialog(request, form, status=refuse(form, error), **dialog)
-    message = f"{user.display_identifier or user.pk} is now a console {data['role']}."
-    if not user.has_usable_password():
-        message += " They have no password yet: reset it from their user page to give them one."
-    return _done(request, message)
+class MemberDialog:
+    """A dialog about a member (admins only, as `superuser_required`): Cancel goes back to the
+    list, and success reloads it with a message."""
+
+    def has_permission(self) -> bool:
+        return self.request.user.is_superuser
+
+    def load(self):
+        if "user_id" in self.kwargs:
+            self.member = _get_member_or_404(self.kwargs["user_id"])
+            self.label = self.member.name or self.member.display_identifier or self.member.pk
 
 
-@require_http_methods(["GET", "POST"])
-@superuser_required
-@vary_on_headers("HX-Request")
-def member_role(request, user_id):
-    member = _get_member_or_404(user_id)
-    label = member.name or member.display_identifier or member.pk
-    dialog = {
-        "title": "Change role",
-        "intro": f"What may {label} do in the console?",
-        "url": reverse("members:role", args=[member.pk]),
-        "submit": "Change role",
-    }
-    if request.method != "POST":
-        form = MemberRoleForm(initial={"role": staff.role_of(member)})
-        return _form_dialog(request, form, **dialog)
-    form = MemberRoleForm(request.POST)
-    if not form.is_valid():
-        return _form_dialog(request, form, status=HTTPStatus.BAD_REQUEST, **dialog)
-    role = form.cleaned_data["role"]
-    origin = Origin.from_request(request)
-    try:
-        staff.change_staff_role(member, role, origin=origin)
-    except (ValidationError, ServiceError) as error:
-        return _form_dialog(request, form, status=refuse(form, error), **dialog)
-    return _done(request, f"{label} is now a console {role}.")
+class MemberGrant(MemberDialog, FormDialog):
+    form_class = GrantMemberForm
+
+    def get_dialog(self):
+        return Dialog(
+            FORM,
+            title="Add existing user",
+            intro="Give a user who has an account console access. "
+            "They sign in with their own email or username and password.",
+            url=self.request.path,
+            submit="Give access",
+            cancel=reverse("members:list"),
+        )
+
+    def save(self, form):
+        identifier, self.role = form.cleaned_data["identifier"], form.cleaned_data["role"]
+        return staff.grant_staff(identifier, origin=self.origin, role=self.role)
+
+    def done(self, user):
+        message = f"{user.display_identifier or user.pk} is now a console {self.role}."
+        if not user.has_usable_password():
+            message += " They have no password yet: reset it from their user page to give them one."
+        return _done(self.request, message)
 
 
-@require_http_methods(["GET", "POST"])
-@superuser_required
-@vary_on_headers("HX-Request")
-def member_remove(request, user_id):
-    member = _get_member_or_404(user_id)
-    label = member.name or member.display_identifier or member.pk
-    dialog = Dialog(
-        CONFIRM,
-        title="Remove console access",
-        text=f"{label} will no longer be able to sign in to the console. Their user account stays.",
-        consequences=("Their open console sessions end now.", "Their role is removed."),
-        url=reverse("members:remove", args=[member.pk]),
-        submit="Remove access",
-        cancel=reverse("members:list"),
-        danger=True,
-    )
-    if request.method == "POST":
-        try:
-            staff.remove_staff_access(member, origin=Origin.from_request(request))
-        except ServiceError as error:
-            return render_dialog(
-                request, dialog, subject=member, error=error.message, status=error.status
-            )
-        return _done(request, f"{label} can no longer sign in to the console.")
-    return render_dialog(request, dialog, subject=member)
+class MemberRole(MemberDialog, FormDialog):
+    def get_form(self, data):
+        return MemberRoleForm(data, initial={"role": staff.role_of(self.member)})
+
+    def get_dialog(self):
+        return Dialog(
+            FORM,
+            title="Change role",
+            intro=f"What may {self.label} do in the console?",
+            url=self.request.path,
+            submit="Change role",
+            cancel=reverse("members:list"),
+        )
+
+    def save(self, form):
+        role = form.cleaned_data["role"]
+        staff.change_staff_role(self.member, role, origin=self.origin)
+        return role
+
+    def done(self, role):
+        return _done(self.request, f"{self.label} is now a console {role}.")
+
+
+class MemberRemove(MemberDialog, ConfirmDialog):
+    def load(self):
+        super().load()
+        self.subject = self.member
+
+    def get_dialog(self):
+        return Dialog(
+            CONFIRM,
+            title="Remove console access",
+            text=f"{self.label} will no longer be able to sign in to the console. Their user "
+            "account stays.",
+            consequences=("Their open console sessions end now.", "Their role is removed."),
+            url=self.request.path,
+            submit="Remove access",
+            cancel=reverse("members:list"),
+            danger=True,
+        )
+
+    def act(self):
+        staff.remove_staff_access(self.member, origin=self.origin)
+
+    def done(self):
+        return _done(self.request, f"{self.label} can no longer sign in to the console.")

@@ -8,7 +8,6 @@ from users.views.access.applications import (  # noqa: F401
     ApplicationNew,
     ApplicationRoleRemove,
     application_detail,
-    application_list,
     application_roles_assign,
     application_rotate_secret,
 )
@@ -20,8 +19,6 @@ from users.views.access.organizations import (  # noqa: F401
     OrganizationRoleEdit,
     OrganizationRoleNew,
     organization_detail,
-    organization_list,
-    organization_role_list,
 )
 from users.views.access.resources import (  # noqa: F401
     ResourceDelete,
@@ -31,14 +28,12 @@ from users.views.access.resources import (  # noqa: F401
     ScopeEdit,
     ScopeNew,
     resource_detail,
-    resource_list,
 )
 from users.views.access.roles import (  # noqa: F401
     RoleDelete,
     RoleEdit,
     RoleNew,
     role_detail,
-    role_list,
 )
 from users.views.access.user_access import (  # noqa: F401
     UserOrganizationRemove,

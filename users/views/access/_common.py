@@ -191,3 +191,12 @@ class RemoveDialog(ConfirmDialog):
 
     def done(self):
         return reload(self.request, self.removed(), self.back())
+
+
+class RoleRemoveDialog(RemoveDialog):
+    """Take a role (`self.role`, found by `load`) from a user or an application."""
+
+    title = "Remove role"
+
+    def removed(self) -> str:
+        return f"Role “{self.role.name}” removed."

@@ -13,13 +13,7 @@ from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from console.dialogs import (
-    CONFIRM,
-    Dialog,
-    reload,
-    render_dialog,
-    render_page,
-)
+from console.dialogs import CONFIRM, Dialog, reload, render_dialog, render_page
 from users.access import search as access_search
 from users.access.applications import (
     assign_application_roles,
@@ -29,39 +23,22 @@ from users.access.applications import (
     rotate_application_secret,
     update_application,
 )
-from users.access.forms import (
-    ApplicationForm,
-    AssignRolesForm,
-)
+from users.access.forms import ApplicationForm, AssignRolesForm
 from users.errors import ServiceError
-from users.models import (
-    Application,
-    ApplicationRole,
-    Role,
-    User,
-)
-from users.views.access import lists
+from users.models import Application, ApplicationRole, Role, User
 from users.views.access._common import (
     READ,
     CreateDialog,
     DeleteDialog,
     EditDialog,
-    RemoveDialog,
+    RoleRemoveDialog,
     _count_text,
     _origin,
     _valid_roles,
 )
-from users.views.access.lists import show_list
 from users.views.refusals import refuse
 
 # --- Applications ----------------------------------------------------------------------------
-
-
-@require_GET
-@permission_required(READ, raise_exception=True)
-@vary_on_headers("HX-Request")
-def application_list(request):
-    return show_list(request, lists.APPLICATIONS, access_search.search_applications)
 
 
 SECRET_TEMPLATE = "access/application_secret.html"
@@ -230,9 +207,8 @@ def application_roles_assign(request, application_id):
     )
 
 
-class ApplicationRoleRemove(RemoveDialog):
+class ApplicationRoleRemove(RoleRemoveDialog):
     permission = "users.change_application"
-    title = "Remove role"
 
     def load(self):
         self.application = _m2m_application_or_404(self.kwargs["application_id"])
@@ -248,9 +224,6 @@ class ApplicationRoleRemove(RemoveDialog):
 
     def back(self):
         return reverse("access:application-detail", args=[self.application.pk])
-
-    def removed(self):
-        return f"Role “{self.role.name}” removed."
 
     def act(self):
         remove_application_role(self.application, self.role, origin=self.origin)

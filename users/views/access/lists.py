@@ -2,153 +2,168 @@
 
 One page template (templates/access/list.html) and one table (templates/access/_list_table.html)
 serve them all; a list names its columns and the template of one row. A new list is a `ListPage`
-here, a row template, and a view that calls `show_list` with its query.
+here with its query, a row template, and a line in the URL map (users/access/urls.py) that
+serves it with `access_list`; a user's tab calls `show_list` with the user.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
+from django.utils.text import capfirst
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from console.dialogs import is_fragment, render_page
 from users.access import search as access_search
 from users.access.forms import ListForm
+from users.views.access._common import READ
 
 LIST_TEMPLATE = "access/list.html"
 
 
 @dataclass(frozen=True)
 class ListPage:
-    title: str
     url: str  # the list's URL name (its search form's action)
     target: str  # the table's element id: what htmx asks for, and swaps
     one: str  # the noun of the total: "1 role", "3 roles"
-    many: str
-    none: str  # what an empty list says
     columns: tuple[str, ...]
     row: str  # the template of one row; it reads `item`
-    search_label: str
-    placeholder: str
+    query: Callable  # users.access.search: (*show_list's query_args, search, page=, page_size=)
+    placeholder: str  # the search box's
+    many: str = ""  # "<one>s" when not given
+    title: str = ""  # "<Many>" when not given
+    none: str = ""  # what an empty list says: "No <many> yet." when not given
+    search_label: str = ""  # "Search <many>" when not given
     heading: str = ""  # the h1 when it is not the title
     intro: str = ""
     tabs: str = ""  # the current tab of access/_organization_tabs.html
-    create: tuple[str, str] = ()  # the Create button: label, URL name
+    create: str = ""  # the URL name of the Create dialog; its button says "Create <one>"
     create_permission: str = ""
     actions: tuple[str, ...] = ()  # permissions that show the rows' actions column
 
+    def __post_init__(self):
+        many = self.many or f"{self.one}s"
+        defaults = {
+            "many": many,
+            "title": capfirst(many),
+            "none": f"No {many} yet.",
+            "search_label": f"Search {many}",
+        }
+        for field, value in defaults.items():
+            if not getattr(self, field):
+                object.__setattr__(self, field, value)
+
+    @property
+    def create_label(self) -> str:
+        return f"Create {self.one}"
+
 
 ROLES = ListPage(
-    title="Roles",
     url="access:roles",
     target="role-table",
     one="role",
-    many="roles",
-    none="No roles yet.",
     columns=("Role", "Description", "Type", "Permissions", "Users"),
     row="access/_role_row.html",
-    search_label="Search roles",
+    query=access_search.search_roles,
     placeholder="Search by name, description or id",
     intro="A role is a set of permissions. User roles are given to users; machine-to-machine "
     "roles to machine-to-machine apps.",
-    create=("Create role", "access:role-new"),
+    create="access:role-new",
     create_permission="users.add_role",
 )
 RESOURCES = ListPage(
-    title="API resources",
     url="access:api-resources",
     target="resource-table",
     one="API resource",
-    many="API resources",
-    none="No API resources yet.",
     columns=("API resource", "API identifier", "Permissions"),
     row="access/_resource_row.html",
-    search_label="Search API resources",
+    query=access_search.search_resources,
     placeholder="Search by name, API identifier or id",
     intro="The APIs that accept this service's access tokens, and the permissions (scopes) they "
     "define.",
-    create=("Create API resource", "access:api-resource-new"),
+    create="access:api-resource-new",
     create_permission="users.add_apiresource",
 )
 ORGANIZATIONS = ListPage(
-    title="Organizations",
     url="access:organizations",
     target="organization-table",
     one="organization",
-    many="organizations",
-    none="No organizations yet.",
     columns=("Organization", "Description", "Members", "Created"),
     row="access/_organization_row.html",
-    search_label="Search organizations",
+    query=access_search.search_organizations,
     placeholder="Search by name, description or id",
     tabs="organizations",
-    create=("Create organization", "access:organization-new"),
+    create="access:organization-new",
     create_permission="users.add_organization",
 )
 ORGANIZATION_ROLES = ListPage(
-    title="Organization roles",
     heading="Organizations",
     url="access:organization-roles",
     target="organization-role-table",
     one="organization role",
-    many="organization roles",
-    none="No organization roles yet.",
     columns=("Organization role", "Description", "Permissions"),
     row="access/_organization_role_row.html",
-    search_label="Search organization roles",
+    query=access_search.search_organization_roles,
     placeholder="Search by name, description or id",
     tabs="organization-roles",
     intro="Organization roles are the same for every organization; a member holds some of them "
     "in each organization they belong to.",
-    create=("Create organization role", "access:organization-role-new"),
+    create="access:organization-role-new",
     create_permission="users.add_organizationrole",
     actions=("users.change_organizationrole", "users.delete_organizationrole"),
 )
 APPLICATIONS = ListPage(
-    title="Applications",
     url="access:applications",
     target="application-table",
     one="application",
-    many="applications",
-    none="No applications yet.",
     columns=("Application", "Type", "Description", "Created"),
     row="access/_application_row.html",
-    search_label="Search applications",
+    query=access_search.search_applications,
     placeholder="Search by name, description, id or client id",
     intro="The apps users sign in through, and machine-to-machine clients.",
-    create=("Create application", "access:application-new"),
+    create="access:application-new",
     create_permission="users.add_application",
 )
 USER_ROLES = ListPage(
-    title="Roles",
     url="users:roles",
     target="user-roles",
     one="role",
-    many="roles",
     none="This user has no roles yet.",
     columns=("Role", "Description", "Type"),
     row="access/_user_role_row.html",
+    query=access_search.search_user_roles,
     search_label="Search the user's roles",
     placeholder="Search by role name, description or id",
     actions=("users.change_user",),
 )
 USER_ORGANIZATIONS = ListPage(
-    title="Organizations",
     url="users:organizations",
     target="user-organizations",
     one="organization",
-    many="organizations",
     none="This user is in no organization yet.",
     columns=("Organization", "Organization roles", "Member since"),
     row="access/_membership_row.html",
+    query=access_search.search_user_memberships,
     search_label="Search the user's organizations",
     placeholder="Search by organization name, description or id",
     actions=("users.change_user",),
 )
 
 
-def show_list(request, page, query, *query_args, template=LIST_TEMPLATE, **context):
-    """A searchable, paginated list: `query(*query_args, search, page=, page_size=)`. htmx asking
-    for the table (`page.target`) gets only the table, the page's `list-table` partial."""
+@require_GET
+@permission_required(READ, raise_exception=True)
+@vary_on_headers("HX-Request")
+def access_list(request, page):
+    """One of the access wing's lists; the URL map says which (`page`)."""
+    return show_list(request, page)
+
+
+def show_list(request, page, *query_args, template=LIST_TEMPLATE, **context):
+    """A searchable, paginated list: `page.query(*query_args, search, page=, page_size=)`. htmx
+    asking for the table (`page.target`) gets only the table, the page's `list-table` partial."""
     user = request.user
     context.update(
         page=page,
@@ -160,7 +175,7 @@ def show_list(request, page, query, *query_args, template=LIST_TEMPLATE, **conte
         context.update(form=form, result=None)
         return render(request, template, context, status=HTTPStatus.BAD_REQUEST)
     data = form.cleaned_data
-    result = query(*query_args, data["search"], page=data["page"], page_size=data["page_size"])
+    result = page.query(*query_args, data["search"], page=data["page"], page_size=data["page_size"])
     context.update(form=form, result=result, count_cap=access_search.COUNT_CAP)
     fragment = "list-table" if is_fragment(request, page.target) else None
     return render_page(request, template, fragment, context)

@@ -5,7 +5,6 @@ import json
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
 from users.access import search as access_search
 from users.access.forms import OrganizationForm, OrganizationRoleForm
@@ -18,23 +17,9 @@ from users.access.organizations import (
     update_organization_role,
 )
 from users.models import Organization, OrganizationRole
-from users.views.access import lists
-from users.views.access._common import (
-    READ,
-    CreateDialog,
-    DeleteDialog,
-    EditDialog,
-    _count_text,
-)
+from users.views.access._common import READ, CreateDialog, DeleteDialog, EditDialog, _count_text
 
 # --- Organizations ---------------------------------------------------------------------------
-
-
-@require_GET
-@permission_required(READ, raise_exception=True)
-@vary_on_headers("HX-Request")
-def organization_list(request):
-    return lists.show_list(request, lists.ORGANIZATIONS, access_search.search_organizations)
 
 
 def _members(organization, one="member", many="members") -> str:
@@ -94,15 +79,6 @@ class OrganizationDelete(OrganizationPage, DeleteDialog):
 
 
 # --- Organization roles (their list is their page) -------------------------------------------
-
-
-@require_GET
-@permission_required(READ, raise_exception=True)
-@vary_on_headers("HX-Request")
-def organization_role_list(request):
-    return lists.show_list(
-        request, lists.ORGANIZATION_ROLES, access_search.search_organization_roles
-    )
 
 
 class OrganizationRolePage:

@@ -4,10 +4,8 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
 from console.dialogs import reload
-from users.access import search as access_search
 from users.access.forms import ApiResourceForm, ScopeForm
 from users.access.resources import (
     create_resource,
@@ -20,17 +18,9 @@ from users.access.resources import (
     update_scope,
 )
 from users.models import ApiResource, Scope
-from users.views.access import lists
 from users.views.access._common import READ, CreateDialog, DeleteDialog, EditDialog
 
 # --- API resources ---------------------------------------------------------------------------
-
-
-@require_GET
-@permission_required(READ, raise_exception=True)
-@vary_on_headers("HX-Request")
-def resource_list(request):
-    return lists.show_list(request, lists.RESOURCES, access_search.search_resources)
 
 
 @require_GET

@@ -3,27 +3,12 @@
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
 from users.access import search as access_search
 from users.access.forms import RoleForm
 from users.access.roles import create_role, delete_role, update_role
 from users.models import Role
-from users.views.access import lists
-from users.views.access._common import (
-    READ,
-    CreateDialog,
-    DeleteDialog,
-    EditDialog,
-    _count_text,
-)
-
-
-@require_GET
-@permission_required(READ, raise_exception=True)
-@vary_on_headers("HX-Request")
-def role_list(request):
-    return lists.show_list(request, lists.ROLES, access_search.search_roles)
+from users.views.access._common import READ, CreateDialog, DeleteDialog, EditDialog, _count_text
 
 
 @require_GET

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from console.dialogs import FORM, Dialog, reload, render_page
+from console.dialogs import FORM, Dialog, is_fragment, reload, render_page
 from users.access import search as access_search
 from users.access.forms import (
     AddMembershipForm,
@@ -21,17 +21,14 @@ from users.access.forms import (
 from users.access.organizations import add_membership, remove_membership, set_membership_roles
 from users.access.roles import assign_roles, remove_role
 from users.errors import ServiceError
-from users.models import (
-    Membership,
-    OrganizationRole,
-    Role,
-)
+from users.models import Membership, OrganizationRole, Role
 from users.views.access import lists
 from users.views.access._common import (
     BAD_SEARCH,
     CHANGE_USER,
     READ,
     RemoveDialog,
+    RoleRemoveDialog,
     _origin,
     _valid_roles,
 )
@@ -51,7 +48,6 @@ def user_roles(request, user_id):
     return show_list(
         request,
         lists.USER_ROLES,
-        access_search.search_user_roles,
         subject,
         template="users/user_roles.html",
         subject=subject,
@@ -116,14 +112,13 @@ def user_roles_assign(request, user_id):
         "selected": {r.pk for r in selected},
     }
     fragment = "assign-roles"
-    if request.method == "GET" and request.htmx and request.htmx.target == "role-choices":
+    if request.method == "GET" and is_fragment(request, "role-choices"):
         fragment = "role-choices"
     return render_page(request, "access/user_roles_assign.html", fragment, context, status=status)
 
 
-class UserRoleRemove(RemoveDialog):
+class UserRoleRemove(RoleRemoveDialog):
     permission = CHANGE_USER
-    title = "Remove role"
 
     def load(self):
         self.subject = get_user_or_404(self.kwargs["user_id"])
@@ -140,9 +135,6 @@ class UserRoleRemove(RemoveDialog):
     def back(self):
         return reverse("users:roles", args=[self.subject.pk])
 
-    def removed(self):
-        return f"Role “{self.role.name}” removed."
-
     def act(self):
         remove_role(self.subject, self.role, origin=self.origin)
 
@@ -158,7 +150,6 @@ def user_organizations(request, user_id):
     return show_list(
         request,
         lists.USER_ORGANIZATIONS,
-        access_search.search_user_memberships,
         subject,
         template="users/user_organizations.html",
         subject=subject,
@@ -210,7 +201,7 @@ def user_organization_add(request, user_id):
         "selected_roles": {str(v) for v in (form["roles"].value() or [])},
     }
     fragment = "add-organization"
-    if request.method == "GET" and request.htmx and request.htmx.target == "organization-choices":
+    if request.method == "GET" and is_fragment(request, "organization-choices"):
         fragment = "organization-choices"
     return render_page(
         request, "access/user_organization_add.html", fragment, context, status=status
