@@ -464,7 +464,7 @@ def _text_cell(raw, column, errors, line, limit=MAX_FIELD):
 
 
 def _names(value, column, errors, line) -> list[str]:
-    if value in (None, ""):
+    if value in (None, "", "[]"):
         return []
     if isinstance(value, str):
         if value.lstrip().startswith("["):
@@ -561,8 +561,13 @@ def clean_row(line: int, raw: dict, names: Names) -> tuple[CleanRow | None, list
             errors.append(RowError(line, f"Longer than {MAX_FIELD:,} characters.", column))
             continue
         details[column] = value
+    # An empty object cleans to itself, and it is most rows' value: its cleaner is skipped.
+    empty = {c for c in ("custom_data", "profile") if details.get(c) in ("{}", {})}
     try:
-        details = profile_rules.clean_profile_values(details)
+        cleaned = profile_rules.clean_profile_values(
+            {c: v for c, v in details.items() if c not in empty}
+        )
+        details = {c: {} if c in empty else cleaned[c] for c in details}
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             errors.extend(RowError(line, m, name) for m in messages)
