@@ -667,6 +667,7 @@ class ImportReport:
     updated: int = 0
     skipped: int = 0
     failed: int = 0
+    rebuilt_indexes: int = 0  # PostgreSQL: indexes set aside for a large load, built after
 
     def add_errors(self, errors: list[RowError]):
         self.error_count += len(errors)
@@ -785,11 +786,14 @@ def run_import(
     max_rows=None,
     progress: Callable[[int, int], None] | None = None,
     source: str = "",
+    set_aside: bool = True,
 ) -> ImportReport:
     """Check the file, then (when it passed, or bad rows are to be skipped) write it in batches.
 
     `progress(done, total)` is called once after the check (done 0) and after each batch.
-    On PostgreSQL the file is read once, into a staging table (users/transfer_pg.py)."""
+    On PostgreSQL the file is read once, into a staging table (users/transfer_pg.py), and a
+    large import into a small directory builds the secondary indexes after (`set_aside=False`:
+    never)."""
     if connection.vendor == "postgresql":
         from users import transfer_pg
 
@@ -803,6 +807,7 @@ def run_import(
             max_rows=max_rows,
             progress=progress,
             source=source,
+            set_aside=set_aside,
         )
     report = check_import(open_file, fmt, on_existing=on_existing, max_rows=max_rows)
     if progress:

@@ -20,7 +20,7 @@ import json
 import secrets
 from collections.abc import Callable
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit.models import Log
@@ -311,15 +311,43 @@ def write_staged(
     after_line: int = 0,
     should_stop: Callable[[], bool] | None = None,
     on_batch: Callable[[int, list[int]], None] | None = None,
+    set_aside: bool = True,
 ) -> bool:
     """Write the staged rows that passed, after line `after_line`, in batches; False when
     `should_stop()` said so between two batches. `on_batch(last line, [created, updated,
     skipped, failed])` runs inside each batch's transaction (a job saves its progress there).
-    Ends by merging the GIN pending lists its batches filled."""
+
+    A large import into a small directory (`worth_setting_aside`; `set_aside=False` never)
+    drops the user table's non-unique indexes first and builds them again after, whatever
+    happens in between; otherwise it ends by merging the GIN pending lists its batches filled."""
+    restore_indexes()  # those an interrupted import left to build
+    aside = set_aside and worth_setting_aside(report) and set_aside_indexes()
+    try:
+        finished = _write_batches(
+            report,
+            known,
+            origin=origin,
+            on_existing=on_existing,
+            batch_size=batch_size,
+            progress=progress,
+            after_line=after_line,
+            should_stop=should_stop,
+            on_batch=on_batch,
+        )
+    finally:
+        if aside:
+            report.rebuilt_indexes = restore_indexes()
+    if not aside:
+        flush_pending_lists()
+    return finished
+
+
+def _write_batches(
+    report, known, *, origin, on_existing, batch_size, progress, after_line, should_stop, on_batch
+) -> bool:
     now = timezone.now()
     while True:
         if should_stop and should_stop():
-            flush_pending_lists()
             return False
         with connection.cursor() as cursor:
             cursor.execute(
@@ -329,7 +357,6 @@ def write_staged(
             )
             size, last = cursor.fetchone()
         if not size:
-            flush_pending_lists()
             return True
         try:
             with transaction.atomic():
@@ -388,6 +415,101 @@ def write_staged(
         after_line = last
         if progress:
             progress(size, report.valid)
+
+
+# --- A large import into a small directory: its secondary indexes built after the load ------------
+
+# Row by row, the user table's non-unique indexes (trigram and custom-data GIN, the sort btrees)
+# are most of an import's database time; built once after the load they cost a fraction. Only
+# when the import creates at least REBUILD_FROM users and REBUILD_RATIO times those already
+# there (a migration into a new directory): meanwhile the console's searches and sorts read the
+# table without them (slower, never wrong). The unique indexes stay: they find the owners and
+# refuse a taken identifier. Each is dropped and built CONCURRENTLY (readers and writers never
+# wait), its definition saved first in SET_ASIDE, so an import that dies leaves the next one
+# (or `manage.py import_users --restore-indexes`) to build it.
+REBUILD_FROM = 200_000
+REBUILD_RATIO = 10
+SET_ASIDE = "gatehouse_import_set_aside"
+
+
+def worth_setting_aside(report: ImportReport) -> bool:
+    if connection.in_atomic_block or report.new < REBUILD_FROM:
+        return False  # (CONCURRENTLY cannot run in a transaction)
+    users = connection.ops.quote_name(User._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {users} LIMIT %s) u",
+            [report.new // REBUILD_RATIO + 1],
+        )
+        return cursor.fetchone()[0] * REBUILD_RATIO <= report.new
+
+
+def set_aside_indexes() -> int:
+    """Save, then drop, the user table's indexes that no constraint or uniqueness needs."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {SET_ASIDE}"
+                " (name text PRIMARY KEY, definition text NOT NULL)"
+            )
+        except DatabaseError:
+            return 0  # no right to create it: nowhere safe to save them, so the indexes stay
+        cursor.execute(
+            f"INSERT INTO {SET_ASIDE} (name, definition)"
+            " SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indexrelid"
+            " WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND i.indisvalid"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
+            " ON CONFLICT (name) DO NOTHING RETURNING name",
+            [User._meta.db_table],
+        )
+        names = [name for (name,) in cursor.fetchall()]
+        for name in names:
+            cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {quote(name)}")
+    return len(names)
+
+
+def restore_indexes() -> int:
+    """Build every index SET_ASIDE holds (CREATE INDEX CONCURRENTLY, the GIN ones first) and
+    forget it once it is valid; returns how many. A build a crash interrupted (an invalid
+    index) is dropped and made again."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 0  # (CONCURRENTLY cannot run in a transaction)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [SET_ASIDE])
+        if cursor.fetchone()[0] is None:
+            return 0
+        cursor.execute(
+            f"SELECT name, definition FROM {SET_ASIDE}"
+            " ORDER BY position(' USING gin ' IN definition) = 0, name"
+        )
+        aside = cursor.fetchall()
+        if not aside:
+            return 0
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        try:
+            for name, definition in aside:
+                cursor.execute(
+                    "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                    " WHERE c.relname = %s AND i.indrelid = %s::regclass",
+                    [name, User._meta.db_table],
+                )
+                found = cursor.fetchone()
+                if found and not found[0]:
+                    cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {quote(name)}")
+                if not (found and found[0]):
+                    cursor.execute(
+                        definition.replace("CREATE INDEX ", "CREATE INDEX CONCURRENTLY ", 1)
+                    )
+                cursor.execute(f"DELETE FROM {SET_ASIDE} WHERE name = %s", [name])
+        finally:
+            cursor.execute("RESET maintenance_work_mem")
+    return len(aside)
+
+
+# --- Each batch ------------------------------------------------------------------------------------
 
 
 def _tune(cursor):
@@ -549,6 +671,7 @@ def run_import(
     max_rows,
     progress,
     source: str,
+    set_aside: bool = True,
 ) -> ImportReport:
     """`transfer.run_import` on PostgreSQL: one reading of the file (see the module's doc)."""
     try:
@@ -565,6 +688,7 @@ def run_import(
             on_existing=on_existing,
             batch_size=batch_size,
             progress=progress,
+            set_aside=set_aside,
         )
     finally:
         drop_stage()
