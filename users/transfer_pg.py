@@ -300,7 +300,25 @@ def check_import(open_file, fmt, *, on_existing, max_rows) -> ImportReport:
         drop_stage()
 
 
-def write_staged(
+def write_staged(report: ImportReport, known: dict, *, set_aside: bool = True, **options) -> bool:
+    """Write the staged rows that passed (`_write_batches`, which takes the `options`); False
+    when it stopped between two batches. A large import into a small directory
+    (`worth_setting_aside`; `set_aside=False`: never) drops the user table's non-unique indexes
+    first and builds them again after, whatever happens in between; otherwise the run ends by
+    merging the GIN pending lists its batches filled."""
+    restore_indexes()  # those an interrupted import left to build
+    aside = set_aside and worth_setting_aside(report) and set_aside_indexes()
+    try:
+        finished = _write_batches(report, known, **options)
+    finally:
+        if aside:
+            report.rebuilt_indexes = restore_indexes()
+    if not aside:
+        flush_pending_lists()
+    return finished
+
+
+def _write_batches(
     report: ImportReport,
     known: dict,
     *,
@@ -311,40 +329,10 @@ def write_staged(
     after_line: int = 0,
     should_stop: Callable[[], bool] | None = None,
     on_batch: Callable[[int, list[int]], None] | None = None,
-    set_aside: bool = True,
 ) -> bool:
     """Write the staged rows that passed, after line `after_line`, in batches; False when
     `should_stop()` said so between two batches. `on_batch(last line, [created, updated,
-    skipped, failed])` runs inside each batch's transaction (a job saves its progress there).
-
-    A large import into a small directory (`worth_setting_aside`; `set_aside=False` never)
-    drops the user table's non-unique indexes first and builds them again after, whatever
-    happens in between; otherwise it ends by merging the GIN pending lists its batches filled."""
-    restore_indexes()  # those an interrupted import left to build
-    aside = set_aside and worth_setting_aside(report) and set_aside_indexes()
-    try:
-        finished = _write_batches(
-            report,
-            known,
-            origin=origin,
-            on_existing=on_existing,
-            batch_size=batch_size,
-            progress=progress,
-            after_line=after_line,
-            should_stop=should_stop,
-            on_batch=on_batch,
-        )
-    finally:
-        if aside:
-            report.rebuilt_indexes = restore_indexes()
-    if not aside:
-        flush_pending_lists()
-    return finished
-
-
-def _write_batches(
-    report, known, *, origin, on_existing, batch_size, progress, after_line, should_stop, on_batch
-) -> bool:
+    skipped, failed])` runs inside each batch's transaction (a job saves its progress there)."""
     now = timezone.now()
     while True:
         if should_stop and should_stop():
