@@ -418,6 +418,8 @@ def _write_batches(
 REBUILD_FROM = 200_000
 REBUILD_RATIO = 10
 SET_ASIDE = "gatehouse_import_set_aside"
+# Kept all along: the console's first page (newest first) and its searches with many hits walk it.
+KEPT = ["user_newest_first"]
 
 
 def worth_setting_aside(report: ImportReport) -> bool:
@@ -448,9 +450,10 @@ def set_aside_indexes() -> int:
             " SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
             " JOIN pg_class c ON c.oid = i.indexrelid"
             " WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND i.indisvalid"
+            " AND c.relname <> ALL(%s)"
             " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
             " ON CONFLICT (name) DO NOTHING RETURNING name",
-            [User._meta.db_table],
+            [User._meta.db_table, KEPT],
         )
         names = [name for (name,) in cursor.fetchall()]
         for name in names:
