@@ -11,7 +11,9 @@ the rows are written in batches of `batch_size` lines, each one transaction: the
 are looked up again, then one `INSERT … SELECT` each for the users (`ON CONFLICT DO NOTHING`: a
 row whose identifier someone took meanwhile fails alone), their role links, their memberships and
 their `User.Create` audit rows; existing users are skipped or updated as on SQLite
-(`transfer._update`).
+(`transfer._update`). Each batch runs with WRITE_SETTINGS; a large import into a small
+directory sets the user table's secondary indexes aside and builds them after the load
+(docs/transfer.md, "At a million rows").
 """
 
 from __future__ import annotations
