@@ -208,22 +208,37 @@ def _load(open_file, fmt, report: ImportReport, names, *, max_rows) -> dict:
     return known
 
 
-def _owners_sql(where: str) -> str:
-    """(line, owners, the owner, is staff) of the staged rows `where` selects that name a user."""
+def _owners_sql(where: str, *, probe: bool) -> str:
+    """(line, owners, the owner, is staff) of the staged rows `where` selects that name a user.
+
+    `probe` (a batch): one index probe a staged row and key, whatever the planner's statistics
+    say (LIMIT keeps the subquery from being flattened into a join). The user table grows under
+    the import faster than autovacuum analyses it: with its statistics of an empty table, the
+    planner hash-joined a batch's 5,000 rows against a sequential scan of the whole table, so
+    each batch cost more than the one before (1.4 s a batch at 540,000 users)."""
     users = connection.ops.quote_name(User._meta.db_table)
-    parts = [
-        f"SELECT s.line, u.id, u.is_staff FROM {STAGE} s JOIN {users} u ON {expr} = s.{column}"
-        f" WHERE s.{column} IS NOT NULL AND {where}"
-        for _, column, expr in KEYS
-    ]
+    if probe:
+        parts = [
+            f"SELECT s.line, u.id, u.is_staff FROM {STAGE} s CROSS JOIN LATERAL"
+            f" (SELECT u.id, u.is_staff FROM {users} u WHERE {expr} = s.{column} LIMIT 1) u"
+            f" WHERE s.{column} IS NOT NULL AND {where}"
+            for _, column, expr in KEYS
+        ]
+    else:
+        parts = [
+            f"SELECT s.line, u.id, u.is_staff FROM {STAGE} s JOIN {users} u ON {expr} = s.{column}"
+            f" WHERE s.{column} IS NOT NULL AND {where}"
+            for _, column, expr in KEYS
+        ]
     return (
         "SELECT line, count(DISTINCT id) AS n, min(id) AS owner, bool_or(is_staff) AS staff"
         f" FROM ({' UNION ALL '.join(parts)}) found GROUP BY line"
     )
 
 
-def _find_owners(cursor, where: str = "true", params=None):
-    """Set each staged row's owner (or its conflict: two users) among the rows `where` selects."""
+def _find_owners(cursor, where: str = "true", params=None, *, probe: bool = False):
+    """Set each staged row's owner (or its conflict: two users) among the rows `where` selects
+    (all of them: the check's joins; a batch's range: index probes)."""
     cursor.execute(
         f"UPDATE {STAGE} s SET owner = NULL, conflict = false, staff = false"
         f" WHERE (owner IS NOT NULL OR conflict OR staff) AND {where}",
@@ -232,7 +247,7 @@ def _find_owners(cursor, where: str = "true", params=None):
     cursor.execute(
         f"UPDATE {STAGE} s SET owner = CASE WHEN o.n = 1 THEN o.owner END,"
         " conflict = o.n > 1, staff = o.staff"
-        f" FROM ({_owners_sql(where)}) o WHERE s.line = o.line",
+        f" FROM ({_owners_sql(where, probe=probe)}) o WHERE s.line = o.line",
         params,
     )
 
@@ -547,7 +562,7 @@ def _write_range(
     users = connection.ops.quote_name(User._meta.db_table)
     with connection.cursor() as cursor:
         _tune(cursor)
-        _find_owners(cursor, where, span)
+        _find_owners(cursor, where, span, probe=True)
         # A role or organization deleted since the check: its rows fail, visibly.
         cursor.execute(
             f"UPDATE {STAGE} s SET bad = true WHERE {where} AND ("
