@@ -48,7 +48,7 @@ def main(argv=None):
         Application(id=f"app{n}", name=a["name"]) for n, a in enumerate(seed_demo.APPLICATIONS)
     ]
     generator = seed_demo.DemoUsers(
-        random.Random(f"{args.seed}:0"),
+        random.Random(f"{args.seed}:{args.start}"),  # as seed_demo topping up from --start
         applications=applications,
         passwords=seed_demo.throwaway_passwords(),
         now=timezone.now(),
