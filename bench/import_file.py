@@ -3,8 +3,9 @@
 Writes the seed's people (`seed_demo`'s generator, same `--seed` → same people) in the export's
 format with every column and password digests, as `bench.transfer` would export them from a
 database seeded with the same seed (ids, identifiers, names, dates; roles and organizations from
-`seed_access`'s names when --access is given). Use it to measure `manage.py import_users` at
-1,000,000 rows (docs/performance.md, "Import at 1,000,000 rows").
+`seed_access`'s names when --access is given); `--start N` begins at the N-th person, so the file
+holds people a directory seeded with N users has not. Use it to measure `manage.py import_users`
+at 1,000,000 rows (docs/performance.md, "Import at 1,000,000 rows", "Stop 20").
 """
 
 import argparse
@@ -18,6 +19,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, required=True)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--start",
+        type=int,
+        default=0,
+        help="the first person's number: --start 1000000 gives people a 1 M file has not",
+    )
     parser.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     parser.add_argument("--out", required=True)
     parser.add_argument(
@@ -41,7 +48,7 @@ def main(argv=None):
         Application(id=f"app{n}", name=a["name"]) for n, a in enumerate(seed_demo.APPLICATIONS)
     ]
     generator = seed_demo.DemoUsers(
-        random.Random(f"{args.seed}:0"),
+        random.Random(f"{args.seed}:{args.start}"),  # as seed_demo topping up from --start
         applications=applications,
         passwords=seed_demo.throwaway_passwords(),
         now=timezone.now(),
@@ -52,7 +59,7 @@ def main(argv=None):
     pick = random.Random(args.seed)
 
     def rows():
-        for index in range(args.users):
+        for index in range(args.start, args.start + args.users):
             values = dict(zip(seed_demo.ROW_COLUMNS, generator.row(index), strict=True))
             digest, algorithm = transfer.exported_digest(values["password"])
             yield {

@@ -206,7 +206,12 @@ def _finish(job: ImportJob, state: str, report, error: str = "") -> ImportJob:
 
 
 def recover_interrupted_imports(*, stale_after: int | None = None, worker_id: str = "") -> list:
-    """Queue again every active import whose worker is gone (the bulk jobs' rules)."""
+    """Queue again every active import whose worker is gone (the bulk jobs' rules), after
+    building the indexes a dead import set aside (users/transfer_pg.py)."""
+    if connection.vendor == "postgresql":
+        from users import transfer_pg
+
+        transfer_pg.restore_indexes()
     return bulk.recover_interrupted_jobs(
         stale_after=stale_after, worker_id=worker_id, model=ImportJob, requeue=enqueue
     )

@@ -464,7 +464,7 @@ def _text_cell(raw, column, errors, line, limit=MAX_FIELD):
 
 
 def _names(value, column, errors, line) -> list[str]:
-    if value in (None, ""):
+    if value in (None, "", "[]"):
         return []
     if isinstance(value, str):
         if value.lstrip().startswith("["):
@@ -561,8 +561,13 @@ def clean_row(line: int, raw: dict, names: Names) -> tuple[CleanRow | None, list
             errors.append(RowError(line, f"Longer than {MAX_FIELD:,} characters.", column))
             continue
         details[column] = value
+    # An empty object cleans to itself, and it is most rows' value: its cleaner is skipped.
+    empty = {c for c in ("custom_data", "profile") if details.get(c) in ("{}", {})}
     try:
-        details = profile_rules.clean_profile_values(details)
+        cleaned = profile_rules.clean_profile_values(
+            {c: v for c, v in details.items() if c not in empty}
+        )
+        details = {c: {} if c in empty else cleaned[c] for c in details}
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             errors.extend(RowError(line, m, name) for m in messages)
@@ -662,6 +667,7 @@ class ImportReport:
     updated: int = 0
     skipped: int = 0
     failed: int = 0
+    rebuilt_indexes: int = 0  # PostgreSQL: indexes set aside for a large load, built after
 
     def add_errors(self, errors: list[RowError]):
         self.error_count += len(errors)
@@ -780,11 +786,14 @@ def run_import(
     max_rows=None,
     progress: Callable[[int, int], None] | None = None,
     source: str = "",
+    set_aside: bool = True,
 ) -> ImportReport:
     """Check the file, then (when it passed, or bad rows are to be skipped) write it in batches.
 
     `progress(done, total)` is called once after the check (done 0) and after each batch.
-    On PostgreSQL the file is read once, into a staging table (users/transfer_pg.py)."""
+    On PostgreSQL the file is read once, into a staging table (users/transfer_pg.py), and a
+    large import into a small directory builds the secondary indexes after (`set_aside=False`:
+    never)."""
     if connection.vendor == "postgresql":
         from users import transfer_pg
 
@@ -798,6 +807,7 @@ def run_import(
             max_rows=max_rows,
             progress=progress,
             source=source,
+            set_aside=set_aside,
         )
     report = check_import(open_file, fmt, on_existing=on_existing, max_rows=max_rows)
     if progress:

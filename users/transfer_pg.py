@@ -11,7 +11,9 @@ the rows are written in batches of `batch_size` lines, each one transaction: the
 are looked up again, then one `INSERT … SELECT` each for the users (`ON CONFLICT DO NOTHING`: a
 row whose identifier someone took meanwhile fails alone), their role links, their memberships and
 their `User.Create` audit rows; existing users are skipped or updated as on SQLite
-(`transfer._update`).
+(`transfer._update`). Each batch runs with WRITE_SETTINGS; a large import into a small
+directory sets the user table's secondary indexes aside and builds them after the load
+(docs/transfer.md, "At a million rows").
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import json
 import secrets
 from collections.abc import Callable
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit.models import Log
@@ -64,6 +66,18 @@ STAGE_COLUMNS = (
     "user_label",
     "payload",
 )
+# Each write transaction's own settings (SET LOCAL: nothing outlives the batch). Commits do not
+# wait for the WAL flush: a crash loses only batches not yet acknowledged, and a resumed job
+# writes those again from its `after_line`. The GIN indexes (trigram `search_text`,
+# `custom_data`) take new entries into their pending list and merge them in bulk once it holds
+# `gin_pending_list_limit` kB (64 MB: ~60,000 users a merge; a search reads the list while it
+# fills); the merge sorts in `work_mem`.
+WRITE_SETTINGS = {
+    "synchronous_commit": "off",
+    "gin_pending_list_limit": "65536",
+    "work_mem": "64MB",
+    "maintenance_work_mem": "256MB",
+}
 TAKEN = "An identifier was taken meanwhile."
 GONE = "A role or organization it names was deleted meanwhile."
 
@@ -108,6 +122,9 @@ def _create_stage(cursor):
     )
 
 
+_dump_details = json.JSONEncoder(default=str).encode  # one encoder, not one a row
+
+
 def _staged(row: CleanRow, new_id: str, ids: list[str]) -> tuple:
     """The staging row of a cleaned row (STAGE_COLUMNS order); `ids` are 21-character ids for
     its role links, memberships and audit row."""
@@ -132,7 +149,6 @@ def _staged(row: CleanRow, new_id: str, ids: list[str]) -> tuple:
         "isSuspended": row.is_suspended,
         "imported": True,
     }
-    _check_payload(payload)
     dumps = json.dumps
     return (
         row.line,
@@ -147,7 +163,7 @@ def _staged(row: CleanRow, new_id: str, ids: list[str]) -> tuple:
         details.get("avatar") or "",
         dumps(details.get("custom_data", {})),
         dumps(details.get("profile", {})),
-        dumps(details, default=str),
+        _dump_details(details),
         row.password or "!" + secrets.token_hex(20),  # as set_unusable_password: "!" + 40 chars
         bool(row.password),
         row.is_suspended,
@@ -167,6 +183,7 @@ def _load(open_file, fmt, report: ImportReport, names, *, max_rows) -> dict:
     """Clean every row and COPY the good ones into the staging table; returns the roles and
     organizations met, by id (for updates)."""
     known: dict[str, object] = {}
+    checked = False
     sql = f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
     with open_file() as binary:
         rows = transfer._clean_rows(binary, fmt, names, report, max_rows=max_rows)
@@ -181,26 +198,47 @@ def _load(open_file, fmt, report: ImportReport, names, *, max_rows) -> dict:
                     for thing in (*row.roles, *row.organizations):
                         known[thing.pk] = thing
                     count = len(row.roles) + len(row.organizations) + 1
-                    copy.write_row(_staged(row, next(new_ids), [next(ids) for _ in range(count)]))
+                    staged = _staged(row, next(new_ids), [next(ids) for _ in range(count)])
+                    if not checked:
+                        # The recorder's secret check depends on the payload's keys, which are
+                        # the same for every row: checking the first checks them all.
+                        _check_payload(json.loads(staged[-1]))
+                        checked = True
+                    copy.write_row(staged)
     return known
 
 
-def _owners_sql(where: str) -> str:
-    """(line, owners, the owner, is staff) of the staged rows `where` selects that name a user."""
+def _owners_sql(where: str, *, probe: bool) -> str:
+    """(line, owners, the owner, is staff) of the staged rows `where` selects that name a user.
+
+    `probe` (a batch): one index probe a staged row and key, whatever the planner's statistics
+    say (LIMIT keeps the subquery from being flattened into a join). The user table grows under
+    the import faster than autovacuum analyses it: with its statistics of an empty table, the
+    planner hash-joined a batch's 5,000 rows against a sequential scan of the whole table, so
+    each batch cost more than the one before (1.4 s a batch at 540,000 users)."""
     users = connection.ops.quote_name(User._meta.db_table)
-    parts = [
-        f"SELECT s.line, u.id, u.is_staff FROM {STAGE} s JOIN {users} u ON {expr} = s.{column}"
-        f" WHERE s.{column} IS NOT NULL AND {where}"
-        for _, column, expr in KEYS
-    ]
+    if probe:
+        parts = [
+            f"SELECT s.line, u.id, u.is_staff FROM {STAGE} s CROSS JOIN LATERAL"
+            f" (SELECT u.id, u.is_staff FROM {users} u WHERE {expr} = s.{column} LIMIT 1) u"
+            f" WHERE s.{column} IS NOT NULL AND {where}"
+            for _, column, expr in KEYS
+        ]
+    else:
+        parts = [
+            f"SELECT s.line, u.id, u.is_staff FROM {STAGE} s JOIN {users} u ON {expr} = s.{column}"
+            f" WHERE s.{column} IS NOT NULL AND {where}"
+            for _, column, expr in KEYS
+        ]
     return (
         "SELECT line, count(DISTINCT id) AS n, min(id) AS owner, bool_or(is_staff) AS staff"
         f" FROM ({' UNION ALL '.join(parts)}) found GROUP BY line"
     )
 
 
-def _find_owners(cursor, where: str = "true", params=None):
-    """Set each staged row's owner (or its conflict: two users) among the rows `where` selects."""
+def _find_owners(cursor, where: str = "true", params=None, *, probe: bool = False):
+    """Set each staged row's owner (or its conflict: two users) among the rows `where` selects
+    (all of them: the check's joins; a batch's range: index probes)."""
     cursor.execute(
         f"UPDATE {STAGE} s SET owner = NULL, conflict = false, staff = false"
         f" WHERE (owner IS NOT NULL OR conflict OR staff) AND {where}",
@@ -209,7 +247,7 @@ def _find_owners(cursor, where: str = "true", params=None):
     cursor.execute(
         f"UPDATE {STAGE} s SET owner = CASE WHEN o.n = 1 THEN o.owner END,"
         " conflict = o.n > 1, staff = o.staff"
-        f" FROM ({_owners_sql(where)}) o WHERE s.line = o.line",
+        f" FROM ({_owners_sql(where, probe=probe)}) o WHERE s.line = o.line",
         params,
     )
 
@@ -279,7 +317,25 @@ def check_import(open_file, fmt, *, on_existing, max_rows) -> ImportReport:
         drop_stage()
 
 
-def write_staged(
+def write_staged(report: ImportReport, known: dict, *, set_aside: bool = True, **options) -> bool:
+    """Write the staged rows that passed (`_write_batches`, which takes the `options`); False
+    when it stopped between two batches. A large import into a small directory
+    (`worth_setting_aside`; `set_aside=False`: never) drops the user table's non-unique indexes
+    first and builds them again after, whatever happens in between; otherwise the run ends by
+    merging the GIN pending lists its batches filled."""
+    restore_indexes()  # those an interrupted import left to build
+    aside = set_aside and worth_setting_aside(report) and set_aside_indexes()
+    try:
+        finished = _write_batches(report, known, **options)
+    finally:
+        if aside:
+            report.rebuilt_indexes = restore_indexes()
+    if not aside:
+        flush_pending_lists()
+    return finished
+
+
+def _write_batches(
     report: ImportReport,
     known: dict,
     *,
@@ -366,6 +422,125 @@ def write_staged(
             progress(size, report.valid)
 
 
+# --- A large import into a small directory: its secondary indexes built after the load ------------
+
+# Row by row, the user table's non-unique indexes (trigram and custom-data GIN, the sort btrees)
+# are most of an import's database time; built once after the load they cost a fraction. Only
+# when the import creates at least REBUILD_FROM users and REBUILD_RATIO times those already
+# there (a migration into a new directory): meanwhile the console's searches and sorts read the
+# table without them (slower, never wrong). The unique indexes stay: they find the owners and
+# refuse a taken identifier. Each is dropped and built CONCURRENTLY (readers and writers never
+# wait), its definition saved first in SET_ASIDE, so an import that dies leaves the next one
+# (or `manage.py import_users --restore-indexes`) to build it.
+REBUILD_FROM = 200_000
+REBUILD_RATIO = 10
+SET_ASIDE = "gatehouse_import_set_aside"
+# Kept all along: the console's first page (newest first) and its searches with many hits walk it.
+KEPT = ["user_newest_first"]
+
+
+def worth_setting_aside(report: ImportReport) -> bool:
+    if connection.in_atomic_block or report.new < REBUILD_FROM:
+        return False  # (CONCURRENTLY cannot run in a transaction)
+    users = connection.ops.quote_name(User._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {users} LIMIT %s) u",
+            [report.new // REBUILD_RATIO + 1],
+        )
+        return cursor.fetchone()[0] * REBUILD_RATIO <= report.new
+
+
+def set_aside_indexes() -> int:
+    """Save, then drop, the user table's indexes that no constraint or uniqueness needs."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {SET_ASIDE}"
+                " (name text PRIMARY KEY, definition text NOT NULL)"
+            )
+        except DatabaseError:
+            return 0  # no right to create it: nowhere safe to save them, so the indexes stay
+        cursor.execute(
+            f"INSERT INTO {SET_ASIDE} (name, definition)"
+            " SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indexrelid"
+            " WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND i.indisvalid"
+            " AND c.relname <> ALL(%s)"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
+            " ON CONFLICT (name) DO NOTHING RETURNING name",
+            [User._meta.db_table, KEPT],
+        )
+        names = [name for (name,) in cursor.fetchall()]
+        for name in names:
+            cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {quote(name)}")
+    return len(names)
+
+
+def restore_indexes() -> int:
+    """Build every index SET_ASIDE holds (CREATE INDEX CONCURRENTLY, the GIN ones first) and
+    forget it once it is valid; returns how many. A build a crash interrupted (an invalid
+    index) is dropped and made again."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 0  # (CONCURRENTLY cannot run in a transaction)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [SET_ASIDE])
+        if cursor.fetchone()[0] is None:
+            return 0
+        cursor.execute(
+            f"SELECT name, definition FROM {SET_ASIDE}"
+            " ORDER BY position(' USING gin ' IN definition) = 0, name"
+        )
+        aside = cursor.fetchall()
+        if not aside:
+            return 0
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        try:
+            for name, definition in aside:
+                cursor.execute(
+                    "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                    " WHERE c.relname = %s AND i.indrelid = %s::regclass",
+                    [name, User._meta.db_table],
+                )
+                found = cursor.fetchone()
+                if found and not found[0]:
+                    cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {quote(name)}")
+                if not (found and found[0]):
+                    cursor.execute(
+                        definition.replace("CREATE INDEX ", "CREATE INDEX CONCURRENTLY ", 1)
+                    )
+                cursor.execute(f"DELETE FROM {SET_ASIDE} WHERE name = %s", [name])
+        finally:
+            cursor.execute("RESET maintenance_work_mem")
+    return len(aside)
+
+
+# --- Each batch ------------------------------------------------------------------------------------
+
+
+def _tune(cursor):
+    """This transaction's WRITE_SETTINGS (one round trip)."""
+    cursor.execute(
+        "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in WRITE_SETTINGS),
+        [part for pair in WRITE_SETTINGS.items() for part in pair],
+    )
+
+
+def flush_pending_lists():
+    """Merge what the user table's GIN indexes hold in their pending lists (an import's last
+    batches), so searches read the indexes alone again."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _tune(cursor)
+        cursor.execute(
+            "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam"
+            " WHERE i.indrelid = %s::regclass AND a.amname = 'gin'",
+            [User._meta.db_table],
+        )
+
+
 def _report_taken(report, after, last):
     with connection.cursor() as cursor:
         cursor.execute(
@@ -386,7 +561,8 @@ def _write_range(
     span = {"after": after, "last": last, "now": now}
     users = connection.ops.quote_name(User._meta.db_table)
     with connection.cursor() as cursor:
-        _find_owners(cursor, where, span)
+        _tune(cursor)
+        _find_owners(cursor, where, span, probe=True)
         # A role or organization deleted since the check: its rows fail, visibly.
         cursor.execute(
             f"UPDATE {STAGE} s SET bad = true WHERE {where} AND ("
@@ -503,6 +679,7 @@ def run_import(
     max_rows,
     progress,
     source: str,
+    set_aside: bool = True,
 ) -> ImportReport:
     """`transfer.run_import` on PostgreSQL: one reading of the file (see the module's doc)."""
     try:
@@ -519,6 +696,7 @@ def run_import(
             on_existing=on_existing,
             batch_size=batch_size,
             progress=progress,
+            set_aside=set_aside,
         )
     finally:
         drop_stage()

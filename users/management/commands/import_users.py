@@ -3,6 +3,9 @@
 The console's import without its row limit: the same check and the same batched writes
 (users/transfer.py), a progress bar on stderr, the summary and the errors (by line) on stdout.
 Exit code 1 when any row failed (whether or not the others were written), 0 otherwise.
+On PostgreSQL a large import into a small directory builds the user table's secondary indexes
+after the load (users/transfer_pg.py; `--keep-indexes`: never); `--restore-indexes` builds
+those an interrupted import left unbuilt, and nothing else.
 """
 
 import sys
@@ -19,7 +22,7 @@ class Command(BaseCommand):
     help = "Import users from a CSV or JSON Lines file (see docs/transfer.md)."
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
+        parser.add_argument("file", nargs="?")
         parser.add_argument(
             "--format",
             choices=[transfer.CSV, transfer.JSONL],
@@ -34,10 +37,27 @@ class Command(BaseCommand):
             action="store_true",
             help="import the valid rows even when others fail",
         )
-        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument("--batch-size", type=int, default=5000)
+        parser.add_argument(
+            "--keep-indexes",
+            action="store_true",
+            help="PostgreSQL: keep every index up to date row by row, even for a large import",
+        )
+        parser.add_argument(
+            "--restore-indexes",
+            action="store_true",
+            help="PostgreSQL: build the indexes an interrupted import set aside, then stop",
+        )
         parser.add_argument("--max-errors", type=int, default=50, help="errors printed at most")
 
     def handle(self, *args, **options):
+        if options["restore_indexes"]:
+            from users import transfer_pg
+
+            self.stdout.write(f"{transfer_pg.restore_indexes()} indexes built")
+            return
+        if not options["file"]:
+            raise CommandError("Give the FILE to import.")
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
@@ -80,6 +100,7 @@ class Command(BaseCommand):
                 batch_size=options["batch_size"],
                 progress=progress,
                 source=path.name,
+                set_aside=not options["keep_indexes"],
             )
         finally:
             if bar is not None:
@@ -97,6 +118,8 @@ class Command(BaseCommand):
                 f"{report.rows} rows: {report.created} created, {report.updated} updated, "
                 f"{report.skipped} skipped (already here), {report.rows_failed} failed"
             )
+            if report.rebuilt_indexes:
+                write(f"{report.rebuilt_indexes} indexes of the user table built after the load")
         elif options["dry_run"]:
             write(
                 f"{report.rows} rows checked: {report.new} new, {report.existing} already here, "
