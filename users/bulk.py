@@ -204,6 +204,7 @@ SET_BASED_VERBS = {
     Action.SUSPEND: (services, "suspend_users"),
     Action.REACTIVATE: (services, "reactivate_users"),
     Action.EXPIRE_PASSWORD: (services, "expire_passwords"),
+    Action.DELETE: (services, "delete_users"),
     Action.ASSIGN_ROLE: (role_services, "assign_role_to_users"),
     Action.REMOVE_ROLE: (role_services, "remove_role_from_users"),
     Action.ADD_ORGANIZATION: (organization_services, "add_users_to_organization"),

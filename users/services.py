@@ -498,6 +498,23 @@ def expire_passwords(user_ids, *, origin: Origin) -> BatchOutcome:
     return outcome
 
 
+def delete_users(user_ids, *, origin: Origin) -> BatchOutcome:
+    """delete_user for each of these users, set-based: the same guards, the same audit rows
+    (each with its user's snapshot), their console sessions ended and every row that belongs to
+    them deleted (Django's collector on the batch: a statement per related table, not per user)."""
+    with transaction.atomic():
+        outcome, plain = lock_batch(user_ids, origin, single=delete_user)
+        if plain:
+            ids = [user.pk for user in plain]
+            record_many(
+                "User.Delete", origin=origin, users=plain, payload=lambda u: {"user": _snapshot(u)}
+            )
+            end_sessions_of(ids)
+            User.objects.filter(pk__in=ids).delete()
+            outcome.done.extend(ids)
+    return outcome
+
+
 def lock_batch(user_ids, origin: Origin, *, single) -> tuple[BatchOutcome, list[User]]:
     """The first step of a set-based verb, inside its transaction: lock the users and the acting
     admin (one SELECT ... FOR UPDATE, primary-key order), report those gone, and send the few a
@@ -557,17 +574,22 @@ def delete_user(user: User, *, origin: Origin) -> dict:
         _guard_not_self(actor, user, "delete")
         guard_staff_target(actor, user)
         _guard_last_superuser(user, "delete")
-        snapshot = {
-            "id": user.pk,
-            "username": user.username,
-            "primaryEmail": user.primary_email,
-            "primaryPhone": user.primary_phone,
-            "name": user.name,
-        }
+        snapshot = _snapshot(user)
         record("User.Delete", origin=origin, user=user, payload={"user": snapshot})
         end_sessions(user)
         user.delete()
     return snapshot
+
+
+def _snapshot(user: User) -> dict:
+    """What the `User.Delete` audit row keeps of a deleted user."""
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "primaryEmail": user.primary_email,
+        "primaryPhone": user.primary_phone,
+        "name": user.name,
+    }
 
 
 # --- Identities and MFA factors ----------------------------------------------------------
