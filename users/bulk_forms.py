@@ -99,9 +99,13 @@ class BulkActionForm(forms.Form):
             return {"organization": data["organization"].pk}
         return {}
 
-    def typed_count_matches(self, count: int) -> bool:
+    def typed_count(self) -> int | None:
+        """The count typed to confirm (digit groups separated as people write them), or None."""
         typed = re.sub(r"[\s,._']", "", self.cleaned_data.get("confirmation") or "")
-        return typed == str(count)
+        return int(typed) if typed.isascii() and typed.isdigit() else None
+
+    def typed_count_matches(self, count: int) -> bool:
+        return self.typed_count() == count
 
 
 def needs_typed_count(action: str, count: int) -> bool:

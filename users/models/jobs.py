@@ -103,6 +103,20 @@ class BulkJob(BackgroundJob):
     def selects_all_matching(self) -> bool:
         return "query" in self.selection
 
+    @property
+    def is_preparing(self) -> bool:
+        """An "all matching" job whose first step has not written its items yet."""
+        return self.selection.get("frozen") is False and self.is_active
+
+    @property
+    def confirmed_difference(self) -> int:
+        """How many more (or, below 0, fewer) users the frozen selection holds than the admin
+        confirmed when starting the job (users changed meanwhile); 0 before the freeze."""
+        confirmed = self.selection.get("confirmed")
+        if confirmed is None or self.selection.get("frozen") is not True:
+            return 0
+        return self.total - confirmed
+
 
 class BulkJobItem(models.Model):
     class Outcome(models.TextChoices):

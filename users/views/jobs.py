@@ -20,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from audit.recorder import Origin
 from console.dialogs import ACTION, Dialog, go, is_fragment, render_dialog
 from users import bulk
-from users.bulk_forms import BulkActionForm, needs_typed_count
+from users.bulk_forms import TYPED_COUNT_ABOVE, BulkActionForm, needs_typed_count
 from users.models import BulkJob, BulkJobItem, User
 
 CHANGE = "users.change_user"
@@ -79,38 +79,57 @@ def bulk_action(request):
     if not request.user.has_perm(_permission_for(action)):
         raise PermissionDenied
     users = form.users()
-    count = users.count()
+    all_matching = form.cleaned_data["all"]
+    count = _confirmed_count(form, action, users) if final and all_matching else users.count()
     typed = needs_typed_count(action, count)
     if typed:
         form["confirmation"].label = f"Type {count} to confirm"
     else:
         del form.fields["confirmation"]
-    sample = [_name(u) for u in users.order_by("pk")[:SAMPLE_SIZE]]
-    dialog = _with_sample(_dialog(action, count, form.cleaned_data["query"]), sample, count)
-    context = {"form": form, "count": count}
-    if not final:
-        return render_dialog(request, dialog, **context)
-    if count == 0:
-        return render_dialog(
-            request, dialog, error="No users match.", status=HTTPStatus.BAD_REQUEST, **context
-        )
-    if typed and not form.typed_count_matches(count):
-        form.add_error("confirmation", f"Type {count} exactly to confirm.")
-        return render_dialog(request, dialog, status=HTTPStatus.BAD_REQUEST, **context)
-    with transaction.atomic():
-        job = bulk.create_job(
-            action=action,
-            users=users,
-            origin=Origin.from_request(request),
-            selection=form.selection(),
-            parameters=form.parameters(),
-        )
-        if typed and job.total != count:
-            # The selection changed between the count and the job: confirm the new count.
+    error = ""
+    if final and count and (not typed or form.typed_count_matches(count)):
+        with transaction.atomic():
+            job = bulk.create_job(
+                action=action,
+                origin=Origin.from_request(request),
+                selection=form.selection(),
+                parameters=form.parameters(),
+                users=None if all_matching else users,  # "all matching": the job freezes it
+                confirmed=count,
+            )
+            if all_matching or not typed or job.total == count:
+                message = f"Job started: {VERBS[action].lower()} {_users_label(count)}."
+                return go(request, message, _url(job))
+            # The ticked users changed between the count and the job: confirm the new count.
             transaction.set_rollback(True)
             form.add_error("confirmation", f"The selection changed: it is {job.total} users now.")
-            return render_dialog(request, dialog, status=HTTPStatus.CONFLICT, **context)
-    return go(request, f"Job started: {VERBS[action].lower()} {_users_label(count)}.", _url(job))
+            status = HTTPStatus.CONFLICT
+    elif final and not count:
+        error, status = "No users match.", HTTPStatus.BAD_REQUEST
+    elif final:
+        form.add_error("confirmation", f"Type {count} exactly to confirm.")
+        status = HTTPStatus.BAD_REQUEST
+    else:
+        status = HTTPStatus.OK
+    sample = [_name(u) for u in users.order_by("pk")[:SAMPLE_SIZE]]
+    dialog = _with_sample(_dialog(action, count, form.cleaned_data["query"]), sample, count)
+    return render_dialog(request, dialog, form=form, error=error, count=count, status=status)
+
+
+def _confirmed_count(form, action, users) -> int:
+    """The count an "all matching" job starts with, found without counting every user (the job
+    freezes and counts them): the exact count when it is 100 or fewer and nothing asks to type
+    it, else the count the admin typed after the preview. Counted in full only when the typed
+    count cannot be right, for the dialog to say the right one."""
+    few = users[: TYPED_COUNT_ABOVE + 1].count()
+    if not needs_typed_count(action, few):
+        return few
+    typed = form.typed_count()
+    if typed is not None and (
+        typed == few if few <= TYPED_COUNT_ABOVE else typed > TYPED_COUNT_ABOVE
+    ):
+        return typed
+    return users.count()
 
 
 def _with_sample(dialog, sample, count):
@@ -156,9 +175,24 @@ def _job_context(request, job):
         "report": report,
         "report_more": job.skipped + job.failed - len(report),
         "pending": pending,
+        "difference_note": _difference_note(job),
         "can_cancel": job.state in (BulkJob.State.QUEUED, BulkJob.State.RUNNING)
         and request.user.has_perm(_permission_for(job.action)),
     }
+
+
+def _difference_note(job) -> str:
+    """When users changed between the confirmation and the freeze: how the frozen set differs."""
+    difference = job.confirmed_difference
+    if not difference:
+        return ""
+    more_or_fewer = "more" if difference > 0 else "fewer"
+    confirmed = job.selection["confirmed"]
+    note = (
+        f"{_users_label(job.total)} matched when the job started: {intcomma(abs(difference))} "
+        f"{more_or_fewer} than the {intcomma(confirmed)} confirmed (users changed meanwhile)."
+    )
+    return note if job.state == BulkJob.State.FAILED else f"{note} The job acts on those."
 
 
 @require_GET
