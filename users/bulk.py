@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 Action = BulkJob.Action
 State = BulkJob.State
 Outcome = BulkJobItem.Outcome
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = BulkJob.MAX_ATTEMPTS
 ACTIONS_WITH_ROLE = {Action.ASSIGN_ROLE, Action.REMOVE_ROLE}
 ACTIONS_WITH_ORGANIZATION = {Action.ADD_ORGANIZATION, Action.REMOVE_ORGANIZATION}
 FREEZE_LOCK = 1_820_014  # the advisory lock class of a job's freeze (PostgreSQL)
@@ -121,8 +121,7 @@ def _freeze_selection(job_id: str) -> BulkJob:
 
 
 def enqueue(job_id: str) -> None:
-    result = run_bulk_job.enqueue(job_id)
-    BulkJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
+    BulkJob.queue(job_id, run_bulk_job)
 
 
 def cancel_job(job: BulkJob) -> BulkJob:
@@ -151,14 +150,8 @@ def run_job(job_id: str, *, batch_size: int | None = None) -> BulkJob:
         job = BulkJob.objects.select_for_update().get(pk=job_id)
         if not job.is_active:
             return job
-        if job.attempts >= MAX_ATTEMPTS:
-            return _finish(job, State.FAILED, "Stopped: it was interrupted too many times.")
-        job.attempts += 1
-        if job.state == State.QUEUED:
-            job.state = State.RUNNING
-        job.started_at = job.started_at or timezone.now()
-        job.heartbeat_at = timezone.now()
-        job.save(update_fields=["attempts", "state", "started_at", "heartbeat_at"])
+        if too_often := job.start_attempt():
+            return _finish(job, State.FAILED, too_often)
     if job.is_preparing and job.state != State.CANCELLING:
         job = _freeze_selection(job_id)
         if grown := _grown_since_confirmed(job):
@@ -206,13 +199,7 @@ def _origin(job: BulkJob) -> Origin:
     # the service's own re-check of the actor, with its message).
     if actor.is_active and not actor.has_perm(needed):
         raise JobStopped("The admin who started this job may no longer do this.")
-    return Origin(
-        channel="Console",
-        actor=actor,
-        actor_label=job.actor_label,
-        ip=job.ip,
-        user_agent=job.user_agent,
-    )
+    return job.origin(actor)
 
 
 def _target(job: BulkJob):
@@ -364,38 +351,26 @@ def _act(action, user: User, target, origin: Origin) -> tuple[str, str]:
 
 def _finish(job: BulkJob, state: str, error: str = "") -> BulkJob:
     """End the job with its one audit row (call inside a transaction)."""
-    job = BulkJob.objects.select_for_update().get(pk=job.pk)
-    if not job.is_active:
-        return job  # another run ended it first: one audit row per job
-    job.state = state
-    job.error = error[:500]
-    job.finished_at = timezone.now()
-    job.heartbeat_at = job.finished_at
-    job.save(update_fields=["state", "error", "finished_at", "heartbeat_at"])
-    origin = Origin(
-        channel="Console",
-        actor=job.actor,
-        actor_label=job.actor_label,
-        ip=job.ip,
-        user_agent=job.user_agent,
-    )
+    ended = BulkJob.end(job.pk, state, error)
+    if ended is None:
+        return BulkJob.objects.get(pk=job.pk)  # another run ended it first: one audit row
     record(
         "Users.BulkJob.Finish",
-        origin=origin,
+        origin=ended.origin(),
         payload={
-            "job": job.pk,
-            "action": job.action,
-            "parameters": job.parameters,
-            "selection": job.selection,
+            "job": ended.pk,
+            "action": ended.action,
+            "parameters": ended.parameters,
+            "selection": ended.selection,
             "state": state,
-            "total": job.total,
-            "done": job.done,
-            "skipped": job.skipped,
-            "failed": job.failed,
-            **({"error": job.error} if job.error else {}),
+            "total": ended.total,
+            "done": ended.done,
+            "skipped": ended.skipped,
+            "failed": ended.failed,
+            **({"error": ended.error} if ended.error else {}),
         },
     )
-    return job
+    return ended
 
 
 # --- After a crash -----------------------------------------------------------------------

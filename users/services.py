@@ -581,15 +581,18 @@ def delete_user(user: User, *, origin: Origin) -> dict:
     return snapshot
 
 
+# What the `User.Delete` audit row keeps of a deleted user: payload key -> attribute.
+_SNAPSHOT = {
+    "id": "pk",
+    "username": "username",
+    "primaryEmail": "primary_email",
+    "primaryPhone": "primary_phone",
+    "name": "name",
+}
+
+
 def _snapshot(user: User) -> dict:
-    """What the `User.Delete` audit row keeps of a deleted user."""
-    return {
-        "id": user.pk,
-        "username": user.username,
-        "primaryEmail": user.primary_email,
-        "primaryPhone": user.primary_phone,
-        "name": user.name,
-    }
+    return {key: getattr(user, attribute) for key, attribute in _SNAPSHOT.items()}
 
 
 # --- Identities and MFA factors ----------------------------------------------------------

@@ -4,39 +4,20 @@ memberships, roles and credentials are gone, each user keeps one `User.Delete` a
 their snapshot; the guards (yourself, staff, the last superuser) skip a user with delete_user's
 own message; and a batch costs the same statements for three users as for twenty."""
 
-import secrets
-from datetime import timedelta
-
 import pytest
 from django.apps import apps
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
-from oauth2_provider.models import get_grant_model, get_id_token_model
 
 from audit.models import Log
 from audit.recorder import Origin
-from tests.access.factories import (
-    MembershipFactory,
-    OrganizationRoleFactory,
-    RoleFactory,
-    UserRoleFactory,
-)
-from tests.factories import ApplicationFactory, EditorFactory, SuperuserFactory, UserFactory
-from tests.signin.session_helpers import give_grant, sign_in_browser
+from tests.access import factories as access
+from tests.factories import EditorFactory, SuperuserFactory, UserFactory
 from users import bulk, services
-from users.models import (
-    BulkJob,
-    Identity,
-    MfaFactor,
-    PersonalAccessToken,
-    SsoIdentity,
-    User,
-    UserSession,
-)
+from users.models import BulkJob, User, UserSession
+from users.models.credentials import Identity, MfaFactor, PersonalAccessToken, SsoIdentity
 
-from .bulk_jobs import run, start
+from .bulk_jobs import run, signed_in_user, start
 
 pytestmark = pytest.mark.django_db
 
@@ -48,27 +29,13 @@ def console(admin) -> Origin:
 def user_with_everything(i: int) -> User:
     """A user holding a row of every kind that belongs to a user: sessions, a grant with its
     tokens and a code, identities, an MFA factor, a token, a role, a membership with a role."""
-    user = UserFactory(name=f"Doomed {i}")
-    sign_in_browser(Client(), user)
-    _, access, _ = give_grant(user, ApplicationFactory())
-    now = timezone.now()
-    access.id_token = get_id_token_model().objects.create(
-        user=user, application=access.application, expires=now + timedelta(hours=1)
-    )
-    access.save(update_fields=["id_token"])
-    get_grant_model().objects.create(
-        user=user,
-        application=access.application,
-        code=secrets.token_urlsafe(20),
-        expires=now + timedelta(minutes=5),
-        redirect_uri="https://app.example/cb",
-    )
+    user = signed_in_user(name=f"Doomed {i}")
     Identity.objects.create(user=user, target="github", external_user_id=f"gh-{user.pk}")
     SsoIdentity.objects.create(user=user, issuer="https://idp.example", identity_id=user.pk)
     MfaFactor.objects.create(user=user, type=MfaFactor.Type.TOTP)
     services.create_personal_access_token(user, origin=Origin("Console"), name="ci")
-    UserRoleFactory(user=user, role=RoleFactory())
-    MembershipFactory(user=user, roles=[OrganizationRoleFactory()])
+    access.UserRoleFactory(user=user, role=access.RoleFactory())
+    access.MembershipFactory(user=user, roles=[access.OrganizationRoleFactory()])
     return user
 
 

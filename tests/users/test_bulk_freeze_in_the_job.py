@@ -99,27 +99,31 @@ def test_users_added_meanwhile_are_acted_on_and_the_page_says_how_many_more(admi
     assert "The job acts on those." in body
 
 
-def test_a_delete_whose_selection_grew_deletes_nobody_and_says_why(admin_client):
-    make_users("doomed", 3)
-    job = start_all(admin_client, "delete", "doomed", confirmation=3)
-    make_users("doomed_late", 1)
+def delete_three_after(client, prefix, change):
+    """A delete of 3 users confirmed, `change()` between the start and the freeze; the job run
+    and its page."""
+    make_users(prefix, 3)
+    job = start_all(client, "delete", prefix, confirmation=3)
+    change()
     job = run(job)
+    return job, client.get(f"/console/jobs/{job.pk}").content.decode()
+
+
+def test_a_delete_whose_selection_grew_deletes_nobody_and_says_why(admin_client):
+    job, page = delete_three_after(admin_client, "doomed", lambda: make_users("doomed_late", 1))
     assert job.state == "failed" and job.done == 0
     assert User.objects.filter(username__startswith="doomed").count() == 4
-    body = admin_client.get(f"/console/jobs/{job.pk}").content.decode()
-    assert "4 users match now, more than the 3 you confirmed: nobody was deleted." in body
-    assert "Not processed" in body
+    assert "4 users match now, more than the 3 you confirmed: nobody was deleted." in page
+    assert "Not processed" in page
 
 
 def test_a_delete_whose_selection_shrank_deletes_the_rest_and_says_how_many_fewer(admin_client):
-    make_users("shrank", 3)
-    job = start_all(admin_client, "delete", "shrank", confirmation=3)
-    User.objects.filter(username="shrank_0").delete()
-    job = run(job)
+    job, page = delete_three_after(
+        admin_client, "shrank", lambda: User.objects.filter(username="shrank_0").delete()
+    )
     assert (job.state, job.total, job.done) == ("done", 2, 2)
     assert not User.objects.filter(username__startswith="shrank").exists()
-    body = admin_client.get(f"/console/jobs/{job.pk}").content.decode()
-    assert "1 fewer than the 3 confirmed" in body
+    assert "1 fewer than the 3 confirmed" in page
 
 
 def test_a_job_cancelled_before_its_freeze_never_freezes(admin_client):

@@ -176,8 +176,7 @@ def _job_context(request, job):
         "report_more": job.skipped + job.failed - len(report),
         "pending": pending,
         "difference_note": _difference_note(job),
-        "can_cancel": job.state in (BulkJob.State.QUEUED, BulkJob.State.RUNNING)
-        and request.user.has_perm(_permission_for(job.action)),
+        "can_cancel": job.can_be_cancelled and request.user.has_perm(_permission_for(job.action)),
     }
 
 
@@ -195,15 +194,23 @@ def _difference_note(job) -> str:
     return note if job.state == BulkJob.State.FAILED else f"{note} The job acts on those."
 
 
+def render_job(request, template, fragment, context, page_url):
+    """A job's page, or its progress fragment alone: htmx's poll every second while the job
+    runs, and the answer to Cancel (which without htmx goes back to the page, `page_url`)."""
+    if is_fragment(request, fragment):
+        return render(request, f"{template}#{fragment}", context)
+    if request.method == "POST":
+        return redirect(page_url)
+    return render(request, template, context)
+
+
 @require_GET
 @permission_required("users.view_user", raise_exception=True)
 @vary_on_headers("HX-Request")
 def job_detail(request, job_id):
     job = get_object_or_404(BulkJob, pk=job_id)
-    template = "users/job_detail.html"
-    if is_fragment(request, "job-progress"):
-        template += "#job-progress"
-    return render(request, template, _job_context(request, job))
+    context = _job_context(request, job)
+    return render_job(request, "users/job_detail.html", "job-progress", context, _url(job))
 
 
 @require_POST
@@ -213,6 +220,5 @@ def job_cancel(request, job_id):
     if not request.user.has_perm(_permission_for(job.action)):
         raise PermissionDenied
     job = bulk.cancel_job(job)
-    if is_fragment(request, "job-progress"):
-        return render(request, "users/job_detail.html#job-progress", _job_context(request, job))
-    return redirect(_url(job))
+    context = _job_context(request, job)
+    return render_job(request, "users/job_detail.html", "job-progress", context, _url(job))
