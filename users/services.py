@@ -10,8 +10,9 @@ from typing import NamedTuple
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import Q
+from django.db.models.deletion import Collector
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -510,7 +511,10 @@ def delete_users(user_ids, *, origin: Origin) -> BatchOutcome:
                 "User.Delete", origin=origin, users=plain, payload=lambda u: {"user": _snapshot(u)}
             )
             end_sessions_of(ids)
-            User.objects.filter(pk__in=ids).delete()
+            # Django's collector, as user.delete() uses it, on the users already locked and read.
+            collector = Collector(using=router.db_for_write(User), origin=plain)
+            collector.collect(plain)
+            collector.delete()
             outcome.done.extend(ids)
     return outcome
 
