@@ -198,7 +198,14 @@ def time_start_request(admin, action, query) -> None:
     client = Client()
     client.force_login(admin)
     client.get("/console/jobs")  # warm up: imports, templates, the session
-    data = {"action": action, "all": "on", "query": query, "confirmation": str(count)}
+    # As the preview's dialog posts it: the count it showed (hidden), and the same count typed.
+    data = {
+        "action": action,
+        "all": "on",
+        "query": query,
+        "previewed": count,
+        "confirmation": count,
+    }
     before = set(BulkJob.objects.values_list("pk", flat=True))
     start, cpu = time.perf_counter(), time.process_time()
     with CaptureQueriesContext(connection) as queries:

@@ -46,6 +46,9 @@ class BulkActionForm(forms.Form):
         required=False,
         empty_label="Choose an organization",
     )
+    # The count the preview showed for "all matching" (a hidden field of its dialog): the start
+    # is confirmed against it, so the request need not count every user again.
+    previewed = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     confirmation = forms.CharField(
         required=False, max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )

@@ -22,8 +22,8 @@ URL = "/console/users/bulk"
 
 def start_all(client, action, search, confirmation=None):
     data = {"action": action, "all": "on", "query": f"search={search}"}
-    if confirmation is not None:
-        data["confirmation"] = str(confirmation)
+    if confirmation is not None:  # typed after the preview, which showed this count
+        data.update(confirmation=str(confirmation), previewed=str(confirmation))
     response = client.post(URL, data)
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()
     return BulkJob.objects.latest("created_at")
@@ -49,6 +49,19 @@ def test_the_request_writes_the_job_alone_and_its_statements_do_not_grow_with_th
     assert (small.total, large.total, large.state) == (0, 0, "queued")
     counted = [q["sql"] for q in many if "COUNT(" in q["sql"].upper()]
     assert all("LIMIT 101" in sql for sql in counted), counted  # never a count of every user
+
+
+def test_the_preview_hands_its_count_to_the_start_which_refuses_another_typed_one(admin_client):
+    make_users("shown", 101)
+    data = {"action": "suspend", "all": "on", "query": "search=shown"}
+    preview = admin_client.get(URL, data).content.decode()
+    assert 'name="previewed" value="101"' in preview and "Type 101 to confirm" in preview
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.post(URL, {**data, "previewed": "101", "confirmation": "100"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Type 101 exactly" in response.content.decode() and not BulkJob.objects.exists()
+    counted = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert all("LIMIT 101" in sql for sql in counted), counted
 
 
 def test_the_page_says_preparing_until_the_job_has_frozen_its_selection(admin_client):

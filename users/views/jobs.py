@@ -80,7 +80,7 @@ def bulk_action(request):
         raise PermissionDenied
     users = form.users()
     all_matching = form.cleaned_data["all"]
-    count = _confirmed_count(form, action, users) if final and all_matching else users.count()
+    count = _confirmed_count(form, users) if final and all_matching else users.count()
     typed = needs_typed_count(action, count)
     if typed:
         form["confirmation"].label = f"Type {count} to confirm"
@@ -111,24 +111,25 @@ def bulk_action(request):
         status = HTTPStatus.BAD_REQUEST
     else:
         status = HTTPStatus.OK
+    if all_matching:
+        form.data = form.data.copy()
+        form.data["previewed"] = count  # the count the admin sees is the one they confirm
     sample = [_name(u) for u in users.order_by("pk")[:SAMPLE_SIZE]]
     dialog = _with_sample(_dialog(action, count, form.cleaned_data["query"]), sample, count)
     return render_dialog(request, dialog, form=form, error=error, count=count, status=status)
 
 
-def _confirmed_count(form, action, users) -> int:
+def _confirmed_count(form, users) -> int:
     """The count an "all matching" job starts with, found without counting every user (the job
-    freezes and counts them): the exact count when it is 100 or fewer and nothing asks to type
-    it, else the count the admin typed after the preview. Counted in full only when the typed
-    count cannot be right, for the dialog to say the right one."""
+    freezes and counts them): the exact count when it is 100 or fewer, else the count the
+    preview showed (its dialog's hidden `previewed`), which the typed count must then equal.
+    Counted in full only for a client that did not send it."""
     few = users[: TYPED_COUNT_ABOVE + 1].count()
-    if not needs_typed_count(action, few):
+    previewed = form.cleaned_data.get("previewed")
+    if few <= TYPED_COUNT_ABOVE:
         return few
-    typed = form.typed_count()
-    if typed is not None and (
-        typed == few if few <= TYPED_COUNT_ABOVE else typed > TYPED_COUNT_ABOVE
-    ):
-        return typed
+    if previewed is not None and previewed > TYPED_COUNT_ABOVE:
+        return previewed
     return users.count()
 
 
