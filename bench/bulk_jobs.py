@@ -1,6 +1,8 @@
 """Bulk job speed: `python -m bench.bulk_jobs --users 10000` suspends that many users in one job
-(`--action` for another action; `--existing` for the seeded users; `--signed-in N` gives N of them
-sessions and tokens to end).
+(`--action` for another action, `delete` included; `--existing` for the seeded users; `--signed-in
+N` gives N of them sessions and tokens to end). `--request QUERY` times instead the console's POST
+that starts a job on "all matching" the table query QUERY ("" = every user), as an admin's
+browser sends it, and deletes that job again.
 
 Into the database DATABASE_URL names (PostgreSQL is the one that counts). It migrates, adds N
 plain users (`bulk_job_<i>`, once; reactivated before each run), creates the job as the console
@@ -22,7 +24,7 @@ def main():
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument(
         "--action",
-        choices=["suspend", "expire_password", "assign_role", "add_organization"],
+        choices=["suspend", "expire_password", "assign_role", "add_organization", "delete"],
         default="suspend",
     )
     parser.add_argument(
@@ -39,6 +41,11 @@ def main():
         "--existing",
         action="store_true",
         help="suspend the database's own non-staff users (seed_demo's), not bulk_job_<i> ones",
+    )
+    parser.add_argument(
+        "--request",
+        metavar="QUERY",
+        help='time the POST that starts a job on all users matching this table query ("": all)',
     )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
@@ -62,6 +69,9 @@ def main():
         username="bench_bulk_admin",
         defaults={"is_staff": True, "is_superuser": True, "primary_email": "bulk@bench.test"},
     )
+    if args.request is not None:
+        time_start_request(admin, args.action, args.request)
+        return
     if args.existing:
         pool = User.objects.filter(is_staff=False, is_superuser=False).exclude(
             username__startswith="bulk_job_"
@@ -170,6 +180,56 @@ def main():
             f"user table meanwhile: {len(page_times)} requests, "
             f"median {statistics.median(page_times):.0f} ms, p95 {p95:.0f} ms"
         )
+
+
+def time_start_request(admin, action, query) -> None:
+    """The console's POST that starts a job on every user matching `query`, with the typed count
+    (counted beforehand, as the preview does), timed whole; the job is deleted afterwards."""
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.models import DBTaskResult
+
+    from users.filters import matching_users
+    from users.models import BulkJob
+
+    count = matching_users(QueryDict(query)).count()
+    client = Client()
+    client.force_login(admin)
+    client.get("/console/jobs")  # warm up: imports, templates, the session
+    # As the preview's dialog posts it: the count it showed (hidden), and the same count typed.
+    data = {
+        "action": action,
+        "all": "on",
+        "query": query,
+        "previewed": count,
+        "confirmation": count,
+    }
+    start = time.perf_counter()
+    preview = client.get("/console/users/bulk", {"action": action, "all": "on", "query": query})
+    assert preview.status_code == 200, preview.status_code
+    print(
+        f"GET preview (counts every match, shows 10): {(time.perf_counter() - start) * 1000:,.0f} ms"
+    )
+    before = set(BulkJob.objects.values_list("pk", flat=True))
+    start, cpu = time.perf_counter(), time.process_time()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/console/users/bulk", data)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    assert response.status_code == 302, response.status_code
+    job = BulkJob.objects.exclude(pk__in=before).get()
+    items = job.items.count()
+    print(
+        f"database: {connection.vendor}; POST start {action} on all {count:,} matching "
+        f"{query!r}: {wall * 1000:,.0f} ms wall, {cpu * 1000:.0f} ms CPU (this process), "
+        f"{len(queries)} statements; items written in the request: {items:,}; "
+        f"load average: {os.getloadavg()}"
+    )
+    for query in sorted(queries, key=lambda q: -float(q["time"]))[:3]:
+        print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:150]}")
+    DBTaskResult.objects.filter(id=job.task_id).delete()
+    job.delete()
 
 
 def sign_in(user_ids) -> None:

@@ -1,16 +1,18 @@
 """Bulk actions as background jobs (docs/jobs.md).
 
-`create_job` freezes the selection (explicit ids, or every user a table URL matches) into one
-`BulkJobItem` per user with a single INSERT ... SELECT, in the request's transaction, and queues
-`run_bulk_job` once it commits. `run_job` (the task's body) works through the pending items in
-batches: each batch is one transaction that locks its items, applies the action to the batch
-through the action's set-based service verb (`services.suspend_users`, ...: the single-user
-verb's guards and audit rows, in a few statements per batch; delete goes user by user), and
-saves the items' outcomes and the job's counters with it. So the report is never ahead of or
-behind the users: a worker killed mid-batch rolls the whole batch back, and the next worker goes
-on from the items still pending (`recover_interrupted_jobs`, run by every worker when it starts
-and then periodically). Cancelling sets `cancelling` (never waiting for a batch: the job row is
-not held during one); the runner sees it between batches.
+`create_job` writes the job row and queues `run_bulk_job` once the request's transaction commits.
+The selection becomes one `BulkJobItem` per user, written by a single INSERT ... SELECT: for
+ticked ids in the request, for "all matching" a table query by the job's first step
+(`_freeze_selection`, restart-safe), so the request does no work in proportion to the users.
+`run_job` (the task's body) then works through the pending items in batches: each batch is one
+transaction that locks its items, applies the action to the batch through the action's
+set-based service verb (`services.suspend_users`, `services.delete_users`, ...: the single-user
+verb's guards and audit rows, in a few statements per batch), and saves the items' outcomes and
+the job's counters with it. So the report is never ahead of or behind the users: a worker killed
+mid-batch rolls the whole batch back, and the next worker goes on from the items still pending
+(`recover_interrupted_jobs`, run by every worker when it starts and then periodically).
+Cancelling sets `cancelling` (never waiting for a batch: the job row is not held during one);
+the runner sees it between batches.
 """
 
 import logging
@@ -20,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
+from django.http import QueryDict
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus, task, task_backends
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
@@ -32,6 +35,7 @@ from users import services
 from users.access import organizations as organization_services
 from users.access import roles as role_services
 from users.errors import ServiceError, StaleError
+from users.filters import matching_users
 from users.models import BulkJob, BulkJobItem, Membership, Organization, Role, User
 
 logger = logging.getLogger(__name__)
@@ -39,9 +43,10 @@ logger = logging.getLogger(__name__)
 Action = BulkJob.Action
 State = BulkJob.State
 Outcome = BulkJobItem.Outcome
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = BulkJob.MAX_ATTEMPTS
 ACTIONS_WITH_ROLE = {Action.ASSIGN_ROLE, Action.REMOVE_ROLE}
 ACTIONS_WITH_ORGANIZATION = {Action.ADD_ORGANIZATION, Action.REMOVE_ORGANIZATION}
+FREEZE_LOCK = 1_820_014  # the advisory lock class of a job's freeze (PostgreSQL)
 
 
 class JobStopped(Exception):
@@ -51,18 +56,34 @@ class JobStopped(Exception):
 # --- Creating a job ----------------------------------------------------------------------
 
 
-def create_job(*, action, users, origin: Origin, selection: dict, parameters=None) -> BulkJob:
-    """A queued job over `users` (a queryset), its items written in one statement.
+def create_job(
+    *, action, origin: Origin, selection: dict, parameters=None, users=None, confirmed=None
+) -> BulkJob:
+    """A queued job. With `users` (a queryset: the ticked ids) its items are written now, in one
+    statement; without, `selection` is "all matching" a table query, which the job's first step
+    freezes (`_freeze_selection`), so starting a job on a million users writes one row.
+    `confirmed`: the count the admin previewed or typed (the job reports a difference).
 
     Call it inside a transaction (the view's): the caller may still refuse the job (a typed count
     that no longer matches `job.total`) and roll it back.
     """
+    if users is None:
+        selection = {**selection, "confirmed": confirmed, "frozen": False}
     job = BulkJob.objects.create(
         action=action,
         parameters=parameters or {},
         selection=selection,
         **BulkJob.started_by(origin),
     )
+    if users is not None:
+        job.total = _write_items(job, users)
+        job.save(update_fields=["total"])
+    transaction.on_commit(lambda: enqueue(job.pk))
+    return job
+
+
+def _write_items(job: BulkJob, users) -> int:
+    """One pending item per user of `users` (a queryset), by a single INSERT ... SELECT."""
     sql, params = users.order_by().values(selected_id=F("pk")).query.sql_with_params()
     items = BulkJobItem._meta.db_table
     with connection.cursor() as cursor:
@@ -71,15 +92,36 @@ def create_job(*, action, users, origin: Origin, selection: dict, parameters=Non
             f"SELECT %s, selected.selected_id, %s, '' FROM ({sql}) selected",
             [job.pk, str(Outcome.PENDING), *params],
         )
-        job.total = cursor.rowcount
-    job.save(update_fields=["total"])
-    transaction.on_commit(lambda: enqueue(job.pk))
+        return cursor.rowcount
+
+
+def _freeze_selection(job_id: str) -> BulkJob:
+    """The first step of an "all matching" job: its items, written with the mark that they are
+    in one transaction, so a crash mid-way leaves neither and the next run freezes again. Two
+    runs of one job never both write them: the second waits for the first's lock (PostgreSQL's
+    advisory lock on the job; SQLite has one writer at a time) and then finds the mark. The job
+    row itself is not locked, so Cancel does not wait for a freeze."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [FREEZE_LOCK, job_id]
+                )
+        job = BulkJob.objects.get(pk=job_id)
+        if not job.is_preparing:
+            return job
+        users = matching_users(QueryDict(job.selection.get("query", "")))
+        job.total = _write_items(job, users)
+        job.selection = {**job.selection, "frozen": True}
+        job.heartbeat_at = timezone.now()
+        BulkJob.objects.filter(pk=job.pk).update(
+            total=job.total, selection=job.selection, heartbeat_at=job.heartbeat_at
+        )
     return job
 
 
 def enqueue(job_id: str) -> None:
-    result = run_bulk_job.enqueue(job_id)
-    BulkJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
+    BulkJob.queue(job_id, run_bulk_job)
 
 
 def cancel_job(job: BulkJob) -> BulkJob:
@@ -108,14 +150,13 @@ def run_job(job_id: str, *, batch_size: int | None = None) -> BulkJob:
         job = BulkJob.objects.select_for_update().get(pk=job_id)
         if not job.is_active:
             return job
-        if job.attempts >= MAX_ATTEMPTS:
-            return _finish(job, State.FAILED, "Stopped: it was interrupted too many times.")
-        job.attempts += 1
-        if job.state == State.QUEUED:
-            job.state = State.RUNNING
-        job.started_at = job.started_at or timezone.now()
-        job.heartbeat_at = timezone.now()
-        job.save(update_fields=["attempts", "state", "started_at", "heartbeat_at"])
+        if too_often := job.start_attempt():
+            return _finish(job, State.FAILED, too_often)
+    if job.is_preparing and job.state != State.CANCELLING:
+        job = _freeze_selection(job_id)
+        if grown := _grown_since_confirmed(job):
+            with transaction.atomic():
+                return _finish(job, State.FAILED, grown)
     while True:
         try:
             with transaction.atomic():
@@ -137,6 +178,18 @@ def run_job(job_id: str, *, batch_size: int | None = None) -> BulkJob:
                 return _finish(job, State.FAILED, str(stop))
 
 
+def _grown_since_confirmed(job: BulkJob) -> str:
+    """Why a delete must not go on: more users match now than the admin confirmed (they typed
+    the count they saw). Any other difference is acted on and shown on the job's page."""
+    confirmed = job.selection.get("confirmed")
+    if job.action != Action.DELETE or confirmed is None or job.total <= confirmed:
+        return ""
+    return (
+        f"{job.total:,} users match now, more than the {confirmed:,} you confirmed: nobody was "
+        "deleted. Start the delete again to confirm the new count."
+    )
+
+
 def _origin(job: BulkJob) -> Origin:
     if job.actor_id is None:
         raise JobStopped("The admin who started this job no longer exists.")
@@ -146,13 +199,7 @@ def _origin(job: BulkJob) -> Origin:
     # the service's own re-check of the actor, with its message).
     if actor.is_active and not actor.has_perm(needed):
         raise JobStopped("The admin who started this job may no longer do this.")
-    return Origin(
-        channel="Console",
-        actor=actor,
-        actor_label=job.actor_label,
-        ip=job.ip,
-        user_agent=job.user_agent,
-    )
+    return job.origin(actor)
 
 
 def _target(job: BulkJob):
@@ -204,6 +251,7 @@ SET_BASED_VERBS = {
     Action.SUSPEND: (services, "suspend_users"),
     Action.REACTIVATE: (services, "reactivate_users"),
     Action.EXPIRE_PASSWORD: (services, "expire_passwords"),
+    Action.DELETE: (services, "delete_users"),
     Action.ASSIGN_ROLE: (role_services, "assign_role_to_users"),
     Action.REMOVE_ROLE: (role_services, "remove_role_from_users"),
     Action.ADD_ORGANIZATION: (organization_services, "add_users_to_organization"),
@@ -303,38 +351,26 @@ def _act(action, user: User, target, origin: Origin) -> tuple[str, str]:
 
 def _finish(job: BulkJob, state: str, error: str = "") -> BulkJob:
     """End the job with its one audit row (call inside a transaction)."""
-    job = BulkJob.objects.select_for_update().get(pk=job.pk)
-    if not job.is_active:
-        return job  # another run ended it first: one audit row per job
-    job.state = state
-    job.error = error[:500]
-    job.finished_at = timezone.now()
-    job.heartbeat_at = job.finished_at
-    job.save(update_fields=["state", "error", "finished_at", "heartbeat_at"])
-    origin = Origin(
-        channel="Console",
-        actor=job.actor,
-        actor_label=job.actor_label,
-        ip=job.ip,
-        user_agent=job.user_agent,
-    )
+    ended = BulkJob.end(job.pk, state, error)
+    if ended is None:
+        return BulkJob.objects.get(pk=job.pk)  # another run ended it first: one audit row
     record(
         "Users.BulkJob.Finish",
-        origin=origin,
+        origin=ended.origin(),
         payload={
-            "job": job.pk,
-            "action": job.action,
-            "parameters": job.parameters,
-            "selection": job.selection,
+            "job": ended.pk,
+            "action": ended.action,
+            "parameters": ended.parameters,
+            "selection": ended.selection,
             "state": state,
-            "total": job.total,
-            "done": job.done,
-            "skipped": job.skipped,
-            "failed": job.failed,
-            **({"error": job.error} if job.error else {}),
+            "total": ended.total,
+            "done": ended.done,
+            "skipped": ended.skipped,
+            "failed": ended.failed,
+            **({"error": ended.error} if ended.error else {}),
         },
     )
-    return job
+    return ended
 
 
 # --- After a crash -----------------------------------------------------------------------

@@ -46,6 +46,9 @@ class BulkActionForm(forms.Form):
         required=False,
         empty_label="Choose an organization",
     )
+    # The count the preview showed for "all matching" (a hidden field of its dialog): the start
+    # is confirmed against it, so the request need not count every user again.
+    previewed = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     confirmation = forms.CharField(
         required=False, max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
@@ -99,9 +102,13 @@ class BulkActionForm(forms.Form):
             return {"organization": data["organization"].pk}
         return {}
 
-    def typed_count_matches(self, count: int) -> bool:
+    def typed_count(self) -> int | None:
+        """The count typed to confirm (digit groups separated as people write them), or None."""
         typed = re.sub(r"[\s,._']", "", self.cleaned_data.get("confirmation") or "")
-        return typed == str(count)
+        return int(typed) if typed.isascii() and typed.isdigit() else None
+
+    def typed_count_matches(self, count: int) -> bool:
+        return self.typed_count() == count
 
 
 def needs_typed_count(action: str, count: int) -> bool:

@@ -25,7 +25,6 @@ from users.models import ImportJob, User
 logger = logging.getLogger(__name__)
 
 State = ImportJob.State
-MAX_ATTEMPTS = 3
 SHOWN_ERRORS = 200
 PERMISSIONS = ("users.add_user", "users.change_user")
 
@@ -51,8 +50,7 @@ def create_import_job(
 
 
 def enqueue(job_id: str) -> None:
-    result = run_import_task.enqueue(job_id)
-    ImportJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
+    ImportJob.queue(job_id, run_import_task)
 
 
 def cancel_import_job(job: ImportJob) -> ImportJob:
@@ -70,13 +68,7 @@ def _origin(job: ImportJob) -> Origin:
     actor = User.objects.filter(pk=job.actor_id).first() if job.actor_id else None
     if actor is None or not actor.is_active or not actor.has_perms(PERMISSIONS):
         raise ImportStopped("The admin who started this import may no longer import users.")
-    return Origin(
-        channel="Console",
-        actor=actor,
-        actor_label=job.actor_label,
-        ip=job.ip,
-        user_agent=job.user_agent,
-    )
+    return job.origin(actor)
 
 
 def _stopping(job_id: str) -> bool:
@@ -92,13 +84,8 @@ def run_import_job(job_id: str, *, batch_size: int | None = None) -> ImportJob:
             return job
         if job.state == State.CANCELLING:
             return _finish(job, State.CANCELLED, None)
-        if job.attempts >= MAX_ATTEMPTS:
-            return _finish(job, State.FAILED, None, "Stopped: it was interrupted too many times.")
-        job.attempts += 1
-        job.state = State.RUNNING
-        job.started_at = job.started_at or timezone.now()
-        job.heartbeat_at = timezone.now()
-        job.save(update_fields=["attempts", "state", "started_at", "heartbeat_at"])
+        if too_often := job.start_attempt():
+            return _finish(job, State.FAILED, None, too_often)
     report = None
     try:
         origin = _origin(job)
@@ -169,34 +156,22 @@ def _check(job: ImportJob):
 
 def _finish(job: ImportJob, state: str, report, error: str = "") -> ImportJob:
     """End the job: its state, its first errors, its file emptied, one `User.Import` row."""
+    values = {"upload": b""}
+    if report is not None:
+        values["errors"] = [[e.line, e.field, e.message] for e in report.errors[:SHOWN_ERRORS]]
+        values["error_count"] = report.error_count
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if not job.is_active:
-            return job  # another run ended it first: one audit row per job
-        job.state = state
-        job.error = error[:500]
-        job.finished_at = timezone.now()
-        job.heartbeat_at = job.finished_at
-        job.upload = b""
-        fields = ["state", "error", "finished_at", "heartbeat_at", "upload"]
-        if report is not None:
-            job.errors = [[e.line, e.field, e.message] for e in report.errors[:SHOWN_ERRORS]]
-            job.error_count = report.error_count
-            fields += ["errors", "error_count"]
-        job.save(update_fields=fields)
+        ended = ImportJob.end(job.pk, state, error, **values)
+        if ended is None:
+            return ImportJob.objects.get(pk=job.pk)  # another run ended it first: one audit row
+        job = ended
         summary = transfer.ImportReport(
             rows=job.rows, created=job.created, updated=job.updated, skipped=job.skipped
         )
         summary.bad_lines = set(range(job.invalid + job.failed))  # only its size is recorded
         transfer.record_run(
             summary,
-            origin=Origin(
-                channel="Console",
-                actor=job.actor,
-                actor_label=job.actor_label,
-                ip=job.ip,
-                user_agent=job.user_agent,
-            ),
+            origin=job.origin(),
             fmt=job.format,
             source=job.file_name,
             on_existing=job.on_existing,

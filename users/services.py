@@ -10,8 +10,9 @@ from typing import NamedTuple
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import Q
+from django.db.models.deletion import Collector
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -513,6 +514,26 @@ def expire_passwords(user_ids, *, origin: Origin) -> BatchOutcome:
     return outcome
 
 
+def delete_users(user_ids, *, origin: Origin) -> BatchOutcome:
+    """delete_user for each of these users, set-based: the same guards, the same audit rows
+    (each with its user's snapshot), their console sessions ended and every row that belongs to
+    them deleted (Django's collector on the batch: a statement per related table, not per user)."""
+    with transaction.atomic():
+        outcome, plain = lock_batch(user_ids, origin, single=delete_user)
+        if plain:
+            ids = [user.pk for user in plain]
+            record_many(
+                "User.Delete", origin=origin, users=plain, payload=lambda u: {"user": _snapshot(u)}
+            )
+            end_sessions_of(ids)
+            # Django's collector, as user.delete() uses it, on the users already locked and read.
+            collector = Collector(using=router.db_for_write(User), origin=plain)
+            collector.collect(plain)
+            collector.delete()
+            outcome.done.extend(ids)
+    return outcome
+
+
 def lock_batch(user_ids, origin: Origin, *, single) -> tuple[BatchOutcome, list[User]]:
     """The first step of a set-based verb, inside its transaction: lock the users and the acting
     admin (one SELECT ... FOR UPDATE, primary-key order), report those gone, and send the few a
@@ -572,17 +593,25 @@ def delete_user(user: User, *, origin: Origin) -> dict:
         _guard_not_self(actor, user, "delete")
         guard_staff_target(actor, user)
         _guard_last_superuser(user, "delete")
-        snapshot = {
-            "id": user.pk,
-            "username": user.username,
-            "primaryEmail": user.primary_email,
-            "primaryPhone": user.primary_phone,
-            "name": user.name,
-        }
+        snapshot = _snapshot(user)
         record("User.Delete", origin=origin, user=user, payload={"user": snapshot})
         end_sessions(user)
         user.delete()
     return snapshot
+
+
+# What the `User.Delete` audit row keeps of a deleted user: payload key -> attribute.
+_SNAPSHOT = {
+    "id": "pk",
+    "username": "username",
+    "primaryEmail": "primary_email",
+    "primaryPhone": "primary_phone",
+    "name": "name",
+}
+
+
+def _snapshot(user: User) -> dict:
+    return {key: getattr(user, attribute) for key, attribute in _SNAPSHOT.items()}
 
 
 # --- Identities and MFA factors ----------------------------------------------------------

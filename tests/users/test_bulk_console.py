@@ -7,6 +7,7 @@ import pytest
 
 from tests.access.factories import RoleFactory
 from tests.factories import EditorFactory, UserFactory
+from tests.users.bulk_jobs import run
 from users.bulk_forms import TYPED_COUNT_ABOVE
 from users.models import BulkJob, User
 
@@ -71,12 +72,15 @@ def test_starting_a_job_queues_it_over_exactly_the_selection(admin_client, htmx_
     assert set(job.items.values_list("user_id", flat=True)) == {u.pk for u in users}
 
 
-def test_all_matching_is_frozen_when_the_job_is_created(admin_client):
+def test_all_matching_is_frozen_by_the_jobs_first_step(admin_client):
     matching = [UserFactory(username=f"frozen_{i}") for i in range(3)]
     UserFactory(username="elsewhere")
     admin_client.post(URL, {"action": "expire_password", "all": "on", "query": "search=frozen"})
     job = BulkJob.objects.get()
-    assert job.selection == {"query": "search=frozen"}
+    assert job.selection == {"query": "search=frozen", "confirmed": 3, "frozen": False}
+    assert not job.items.exists()
+    job = run(job)
+    assert job.selection["frozen"] is True and job.total == 3
     assert set(job.items.values_list("user_id", flat=True)) == {u.pk for u in matching}
 
 
@@ -105,7 +109,7 @@ def test_more_than_a_hundred_users_needs_the_typed_count_for_any_action(admin_cl
     assert admin_client.post(URL, {**data, "confirmation": "100"}).status_code == 400
     typed = {**data, "confirmation": "101"}
     assert admin_client.post(URL, typed).status_code == HTTPStatus.FOUND
-    assert BulkJob.objects.get().total == 101
+    assert run(BulkJob.objects.get()).total == 101
 
 
 def test_a_role_action_needs_a_role_when_it_starts(admin_client, htmx_dialog):

@@ -3,14 +3,9 @@ exactly as one call of the single-user verb per user would: the same change, the
 grants and tokens ended, the same audit rows; a guard skips a user with the single verb's own
 message; and a batch is one transaction, of a few statements whatever its size."""
 
-import secrets
-from datetime import timedelta
-
 import pytest
 from django.db import connection, transaction
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from oauth2_provider.models import (
     get_access_token_model,
     get_grant_model,
@@ -21,8 +16,8 @@ from oauth2_provider.models import (
 from audit.models import Log
 from audit.recorder import Origin
 from signin.models import EndUserSession
-from tests.factories import ApplicationFactory, EditorFactory, SuperuserFactory, UserFactory
-from tests.signin.session_helpers import give_grant, sign_in_browser
+from tests.factories import EditorFactory, SuperuserFactory, UserFactory
+from tests.users.bulk_jobs import signed_in_user
 from users import services
 from users.errors import GuardError
 from users.models import User, UserSession
@@ -42,28 +37,6 @@ VERBS = {
 
 def console(admin) -> Origin:
     return Origin("Console", actor=admin, actor_label="admin@x", ip="192.0.2.1", user_agent="UA")
-
-
-def signed_in_user(**fields) -> User:
-    """A user with a console-style session, a browser sign-in, an application's grant (access,
-    refresh and ID token, an authorization code)."""
-    user = UserFactory(**fields)
-    sign_in_browser(Client(), user)
-    _, access, _ = give_grant(user, ApplicationFactory())
-    now = timezone.now()
-    id_token = get_id_token_model().objects.create(
-        user=user, application=access.application, expires=now + timedelta(hours=1)
-    )
-    access.id_token = id_token
-    access.save(update_fields=["id_token"])
-    get_grant_model().objects.create(
-        user=user,
-        application=access.application,
-        code=secrets.token_urlsafe(20),
-        expires=now + timedelta(minutes=5),
-        redirect_uri="https://app.example/cb",
-    )
-    return user
 
 
 def state_of(user_id) -> dict:

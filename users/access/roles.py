@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from audit.recorder import Origin, record, record_many
 from users.access.common import (
@@ -141,15 +141,18 @@ def assign_role_to_users(user_ids, role: Role, *, origin: Origin) -> BatchOutcom
         return BatchOutcome(done=[], skipped=dict.fromkeys(user_ids, reason))
     with transaction.atomic():
         outcome, plain = lock_batch(user_ids, origin, single=one)
-        counts = dict(
+        # Each user's role count and whether the role is among them: one read of their roles.
+        rows = (
             UserRole.objects.filter(user__in=plain)
             .values("user_id")
-            .annotate(n=Count("id"))
-            .values_list("user_id", "n")
+            .annotate(n=Count("id"), has=Count("id", filter=Q(role=role)))
+            .values_list("user_id", "n", "has")
         )
-        has_it = set(
-            UserRole.objects.filter(user__in=plain, role=role).values_list("user_id", flat=True)
-        )
+        counts, has_it = {}, set()
+        for user_id, n, has in rows:
+            counts[user_id] = n
+            if has:
+                has_it.add(user_id)
         plain = outcome.skip(plain, lambda user: user.pk in has_it and "Already has this role.")
         if plain:
             UserRole.objects.bulk_create([UserRole(user=user, role=role) for user in plain])

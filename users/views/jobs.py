@@ -20,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from audit.recorder import Origin
 from console.dialogs import ACTION, Dialog, go, is_fragment, render_dialog
 from users import bulk
-from users.bulk_forms import BulkActionForm, needs_typed_count
+from users.bulk_forms import TYPED_COUNT_ABOVE, BulkActionForm, needs_typed_count
 from users.models import BulkJob, BulkJobItem, User
 
 CHANGE = "users.change_user"
@@ -79,38 +79,58 @@ def bulk_action(request):
     if not request.user.has_perm(_permission_for(action)):
         raise PermissionDenied
     users = form.users()
-    count = users.count()
+    all_matching = form.cleaned_data["all"]
+    count = _confirmed_count(form, users) if final and all_matching else users.count()
     typed = needs_typed_count(action, count)
     if typed:
         form["confirmation"].label = f"Type {count} to confirm"
     else:
         del form.fields["confirmation"]
-    sample = [_name(u) for u in users.order_by("pk")[:SAMPLE_SIZE]]
-    dialog = _with_sample(_dialog(action, count, form.cleaned_data["query"]), sample, count)
-    context = {"form": form, "count": count}
-    if not final:
-        return render_dialog(request, dialog, **context)
-    if count == 0:
-        return render_dialog(
-            request, dialog, error="No users match.", status=HTTPStatus.BAD_REQUEST, **context
-        )
-    if typed and not form.typed_count_matches(count):
-        form.add_error("confirmation", f"Type {count} exactly to confirm.")
-        return render_dialog(request, dialog, status=HTTPStatus.BAD_REQUEST, **context)
-    with transaction.atomic():
-        job = bulk.create_job(
-            action=action,
-            users=users,
-            origin=Origin.from_request(request),
-            selection=form.selection(),
-            parameters=form.parameters(),
-        )
-        if typed and job.total != count:
-            # The selection changed between the count and the job: confirm the new count.
+    error = ""
+    if final and count and (not typed or form.typed_count_matches(count)):
+        with transaction.atomic():
+            job = bulk.create_job(
+                action=action,
+                origin=Origin.from_request(request),
+                selection=form.selection(),
+                parameters=form.parameters(),
+                users=None if all_matching else users,  # "all matching": the job freezes it
+                confirmed=count,
+            )
+            if all_matching or not typed or job.total == count:
+                message = f"Job started: {VERBS[action].lower()} {_users_label(count)}."
+                return go(request, message, _url(job))
+            # The ticked users changed between the count and the job: confirm the new count.
             transaction.set_rollback(True)
             form.add_error("confirmation", f"The selection changed: it is {job.total} users now.")
-            return render_dialog(request, dialog, status=HTTPStatus.CONFLICT, **context)
-    return go(request, f"Job started: {VERBS[action].lower()} {_users_label(count)}.", _url(job))
+            status = HTTPStatus.CONFLICT
+    elif final and not count:
+        error, status = "No users match.", HTTPStatus.BAD_REQUEST
+    elif final:
+        form.add_error("confirmation", f"Type {count} exactly to confirm.")
+        status = HTTPStatus.BAD_REQUEST
+    else:
+        status = HTTPStatus.OK
+    if all_matching:
+        form.data = form.data.copy()
+        form.data["previewed"] = count  # the count the admin sees is the one they confirm
+    sample = [_name(u) for u in users.order_by("pk")[:SAMPLE_SIZE]]
+    dialog = _with_sample(_dialog(action, count, form.cleaned_data["query"]), sample, count)
+    return render_dialog(request, dialog, form=form, error=error, count=count, status=status)
+
+
+def _confirmed_count(form, users) -> int:
+    """The count an "all matching" job starts with, found without counting every user (the job
+    freezes and counts them): the exact count when it is 100 or fewer, else the count the
+    preview showed (its dialog's hidden `previewed`), which the typed count must then equal.
+    Counted in full only for a client that did not send it."""
+    few = users[: TYPED_COUNT_ABOVE + 1].count()
+    previewed = form.cleaned_data.get("previewed")
+    if few <= TYPED_COUNT_ABOVE:
+        return few
+    if previewed is not None and previewed > TYPED_COUNT_ABOVE:
+        return previewed
+    return users.count()
 
 
 def _with_sample(dialog, sample, count):
@@ -156,9 +176,33 @@ def _job_context(request, job):
         "report": report,
         "report_more": job.skipped + job.failed - len(report),
         "pending": pending,
-        "can_cancel": job.state in (BulkJob.State.QUEUED, BulkJob.State.RUNNING)
-        and request.user.has_perm(_permission_for(job.action)),
+        "difference_note": _difference_note(job),
+        "can_cancel": job.can_be_cancelled and request.user.has_perm(_permission_for(job.action)),
     }
+
+
+def _difference_note(job) -> str:
+    """When users changed between the confirmation and the freeze: how the frozen set differs."""
+    difference = job.confirmed_difference
+    if not difference:
+        return ""
+    more_or_fewer = "more" if difference > 0 else "fewer"
+    confirmed = job.selection["confirmed"]
+    note = (
+        f"{_users_label(job.total)} matched when the job started: {intcomma(abs(difference))} "
+        f"{more_or_fewer} than the {intcomma(confirmed)} confirmed (users changed meanwhile)."
+    )
+    return note if job.state == BulkJob.State.FAILED else f"{note} The job acts on those."
+
+
+def render_job(request, template, fragment, context, page_url):
+    """A job's page, or its progress fragment alone: htmx's poll every second while the job
+    runs, and the answer to Cancel (which without htmx goes back to the page, `page_url`)."""
+    if is_fragment(request, fragment):
+        return render(request, f"{template}#{fragment}", context)
+    if request.method == "POST":
+        return redirect(page_url)
+    return render(request, template, context)
 
 
 @require_GET
@@ -166,10 +210,8 @@ def _job_context(request, job):
 @vary_on_headers("HX-Request")
 def job_detail(request, job_id):
     job = get_object_or_404(BulkJob, pk=job_id)
-    template = "users/job_detail.html"
-    if is_fragment(request, "job-progress"):
-        template += "#job-progress"
-    return render(request, template, _job_context(request, job))
+    context = _job_context(request, job)
+    return render_job(request, "users/job_detail.html", "job-progress", context, _url(job))
 
 
 @require_POST
@@ -179,6 +221,5 @@ def job_cancel(request, job_id):
     if not request.user.has_perm(_permission_for(job.action)):
         raise PermissionDenied
     job = bulk.cancel_job(job)
-    if is_fragment(request, "job-progress"):
-        return render(request, "users/job_detail.html#job-progress", _job_context(request, job))
-    return redirect(_url(job))
+    context = _job_context(request, job)
+    return render_job(request, "users/job_detail.html", "job-progress", context, _url(job))

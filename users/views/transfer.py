@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from audit.recorder import Origin
-from console.dialogs import FORM, Dialog, is_fragment, render_dialog
+from console.dialogs import FORM, Dialog, render_dialog
 from users import import_jobs, transfer
 from users.filters import matching_users
 from users.models import ImportJob
+from users.views.jobs import render_job
 
 EXPORT_PERMISSION = "users.change_user"
 IMPORT_PERMISSIONS = ("users.add_user", "users.change_user")
@@ -205,11 +206,17 @@ def user_import(request):
     return render(request, "users/transfer/import.html", context, status=status)
 
 
+IMPORT_JOB_PAGE = "users/transfer/import_job.html"
+
+
+def _import_job_url(job) -> str:
+    return reverse("users:import-job", args=[job.pk])
+
+
 def _import_job_context(request, job):
     return {
         "job": job,
-        "can_cancel": job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
-        and request.user.has_perms(IMPORT_PERMISSIONS),
+        "can_cancel": job.can_be_cancelled and request.user.has_perms(IMPORT_PERMISSIONS),
     }
 
 
@@ -218,10 +225,8 @@ def _import_job_context(request, job):
 @vary_on_headers("HX-Request")
 def import_job(request, job_id):
     job = get_object_or_404(ImportJob.objects.defer("upload"), pk=job_id)
-    template = "users/transfer/import_job.html"
-    if is_fragment(request, "import-progress"):
-        template += "#import-progress"
-    return render(request, template, _import_job_context(request, job))
+    context = _import_job_context(request, job)
+    return render_job(request, IMPORT_JOB_PAGE, "import-progress", context, _import_job_url(job))
 
 
 @require_POST
@@ -230,10 +235,5 @@ def import_job_cancel(request, job_id):
     job = import_jobs.cancel_import_job(
         get_object_or_404(ImportJob.objects.defer("upload"), pk=job_id)
     )
-    if is_fragment(request, "import-progress"):
-        return render(
-            request,
-            "users/transfer/import_job.html#import-progress",
-            _import_job_context(request, job),
-        )
-    return redirect("users:import-job", job_id=job.pk)
+    context = _import_job_context(request, job)
+    return render_job(request, IMPORT_JOB_PAGE, "import-progress", context, _import_job_url(job))
