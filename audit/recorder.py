@@ -127,15 +127,20 @@ def record(action: str, *, origin: Origin, user=None, result=Log.Result.SUCCESS,
     )
 
 
-def record_many(action: str, *, origin: Origin, users, payload=None) -> list:
+def record_many(action: str, *, origin: Origin, users, payload=None, departing=False) -> list:
     """One audit row per user, the same as record() would write for each, in one INSERT (the
     set-based verbs: a batch of a bulk job). `payload`: one for all, or a function of the user.
-    Call it inside the service's transaction."""
+    `departing`: the users are deleted in the same transaction, so the rows are written as the
+    deletion leaves them (no link, the user's id and label kept) rather than linked and then
+    unlinked row by row by the deletion's SET NULL. Call it inside the service's transaction."""
     rows = []
     for user in users:
         this = (payload(user) if callable(payload) else payload) or {}
         _check_payload(this)
-        rows.append(Log(**_fields(action, origin=origin, user=user, payload=this)))
+        row = Log(**_fields(action, origin=origin, user=user, payload=this))
+        if departing:
+            row.user = None
+        rows.append(row)
     return Log.objects.bulk_create(rows, batch_size=1000)
 
 

@@ -523,7 +523,11 @@ def delete_users(user_ids, *, origin: Origin) -> BatchOutcome:
         if plain:
             ids = [user.pk for user in plain]
             record_many(
-                "User.Delete", origin=origin, users=plain, payload=lambda u: {"user": _snapshot(u)}
+                "User.Delete",
+                origin=origin,
+                users=plain,
+                payload=lambda u: {"user": _snapshot(u)},
+                departing=True,
             )
             end_sessions_of(ids)
             # Django's collector, as user.delete() uses it, on the users already locked and read.
