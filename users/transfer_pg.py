@@ -22,13 +22,21 @@ import json
 import secrets
 from collections.abc import Callable
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit.models import Log
 from audit.recorder import Origin, _check_payload
 from users import transfer
-from users.models import Membership, Organization, Role, User, UserRole, build_search_text
+from users.models import (
+    Membership,
+    Organization,
+    Role,
+    SetAsideIndex,
+    User,
+    UserRole,
+    build_search_text,
+)
 from users.transfer import UPDATE, CleanRow, ImportReport, RowError
 
 STAGE = "gatehouse_import_stage"
@@ -434,7 +442,7 @@ def _write_batches(
 # (or `manage.py import_users --restore-indexes`) to build it.
 REBUILD_FROM = 200_000
 REBUILD_RATIO = 10
-SET_ASIDE = "gatehouse_import_set_aside"
+SET_ASIDE = SetAsideIndex._meta.db_table
 # Kept all along: the console's first page (newest first) and its searches with many hits walk it.
 KEPT = ["user_newest_first"]
 
@@ -455,13 +463,6 @@ def set_aside_indexes() -> int:
     """Save, then drop, the user table's indexes that no constraint or uniqueness needs."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        try:
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {SET_ASIDE}"
-                " (name text PRIMARY KEY, definition text NOT NULL)"
-            )
-        except DatabaseError:
-            return 0  # no right to create it: nowhere safe to save them, so the indexes stay
         cursor.execute(
             f"INSERT INTO {SET_ASIDE} (name, definition)"
             " SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
@@ -486,9 +487,6 @@ def restore_indexes() -> int:
         return 0  # (CONCURRENTLY cannot run in a transaction)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [SET_ASIDE])
-        if cursor.fetchone()[0] is None:
-            return 0
         cursor.execute(
             f"SELECT name, definition FROM {SET_ASIDE}"
             " ORDER BY position(' USING gin ' IN definition) = 0, name"

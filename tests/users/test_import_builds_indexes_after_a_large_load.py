@@ -11,7 +11,7 @@ from django.db import connection
 from audit.recorder import Origin
 from tests.factories import UserFactory
 from users import search, transfer, transfer_pg
-from users.models import User
+from users.models import SetAsideIndex, User
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),  # CREATE INDEX CONCURRENTLY needs no transaction
@@ -44,12 +44,7 @@ def _non_unique(indexes) -> int:
 
 
 def _set_aside() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [transfer_pg.SET_ASIDE])
-        if cursor.fetchone()[0] is None:
-            return []
-        cursor.execute(f"SELECT name FROM {transfer_pg.SET_ASIDE}")
-        return [name for (name,) in cursor.fetchall()]
+    return list(SetAsideIndex.objects.values_list("name", flat=True))
 
 
 def _file(count: int) -> bytes:

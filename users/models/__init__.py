@@ -11,7 +11,7 @@ from users.models.access import (
 )
 from users.models.applications import Application, ApplicationRole
 from users.models.credentials import Identity, MfaFactor, PersonalAccessToken, SsoIdentity
-from users.models.import_jobs import ImportJob
+from users.models.import_jobs import ImportJob, SetAsideIndex
 from users.models.jobs import BulkJob, BulkJobItem
 from users.models.sessions import UserSession
 from users.models.user import User, UserManager, build_search_text
@@ -24,6 +24,7 @@ __all__ = [
     "ApplicationRole",
     "Identity",
     "ImportJob",
+    "SetAsideIndex",
     "Membership",
     "MfaFactor",
     "Organization",

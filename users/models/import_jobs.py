@@ -45,3 +45,15 @@ class ImportJob(BackgroundJob):
     @property
     def checked(self) -> bool:
         return self.rows > 0 or not self.is_active
+
+
+class SetAsideIndex(models.Model):
+    """An index of the user table a large import dropped to build again after its batches
+    (users/transfer_pg.py): its definition, saved before the drop, so an import that dies leaves
+    the next import, the jobs worker's start or `import_users --restore-indexes` able to build it."""
+
+    name = models.CharField(max_length=63, primary_key=True)  # PostgreSQL's identifier limit
+    definition = models.TextField()
+
+    class Meta:
+        db_table = "gatehouse_import_set_aside"
