@@ -5,7 +5,8 @@ search_text (users.search): through `user_newest_first` that is one heap fetch p
 ~1,400 buffers for page 1 of "smith" at 1,000,000 users, ~2,700 for page 2. This index carries
 search_text and last_sign_in_at (the inactive facet) in its leaves: the walk is an index-only
 scan that yields the page's ids, then only the page's rows are read. search_text is bounded by
-the model's fields (~800 characters), under the B-tree's row limit.
+its fields' varchar(128)s: ~2,630 bytes even with every character 4 bytes, under the B-tree's
+2,704-byte row limit.
 """
 
 import functools
