@@ -184,7 +184,9 @@ def search_users(
         rows = list(sorted_rows.order_by(*order)[window])
     elif newest_ids is not None:
         # The count already found every match (PostgreSQL, few hits): fetch this page's rows.
-        rows = _rows_by_id(base, newest_ids[window])
+        ids = newest_ids[window]
+        by_id = {user.pk: user for user in base.filter(pk__in=ids).order_by()}
+        rows = [by_id[pk] for pk in ids if pk in by_id]
     elif offset and not terms:
         # A deeper page of the whole table: skip rows in the newest-first index alone (an
         # index-only scan), then fetch just this page's rows: ~10x cheaper at page 500.
@@ -216,12 +218,6 @@ def search_users(
         has_next=has_next,
         last_page=last_page,
     )
-
-
-def _rows_by_id(base, ids) -> list:
-    """The users with these ids, in the ids' order."""
-    by_id = {user.pk: user for user in base.filter(pk__in=ids).order_by()}
-    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _keyset_page(base, cursor, page_size, total, kind) -> UserPage:
