@@ -25,7 +25,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import NullIf
+from django.db.models.functions import Coalesce, NullIf
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from users import search
@@ -233,9 +234,9 @@ def _conditions(cleaned: dict):
         cutoff = timezone.now() - timedelta(days=days)
         # No sign-in since the cutoff (signed in before it, or never) by an account created
         # before it: the created_at bound lets the newest-first index skip the recent accounts.
-        yield Q(created_at__lt=cutoff) & (
-            Q(last_sign_in_at__lt=cutoff) | Q(last_sign_in_at__isnull=True)
-        )
+        # Never signed in: created_at stands in (it is before the cutoff). An expression no index
+        # serves: a bitmap of the sign-in index (15 %+ of users) cost a keyword's count 33 ms at 1 M.
+        yield Q(created_at__lt=cutoff) & LessThan(Coalesce("last_sign_in_at", "created_at"), cutoff)
     data = cleaned.get("data")
     if data:
         path, wanted = data

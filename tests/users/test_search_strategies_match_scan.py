@@ -3,16 +3,21 @@
 On PostgreSQL the code picks the strategy per search (users.search._pg_capped_matches): a sample
 of the table's first pages, then a walk for common terms or the trigram index driven by the rare
 terms (an email by its local part). Here the cap and the sample are made small, so 1,500 users
-take every branch, and each answer (total, kind, pages 1 and 2) is compared with the scan.
+take every branch, and each answer (total, kind, pages 1 and 2) is compared with the scan. Inside
+the inactive facet too: its count and its newest-first walk (an index-only scan) take the facet.
 """
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
+from django.utils import timezone
 
 import users.search
 from tests.factories import UserFactory
+from users import filters
 from users.identifiers import format_phone
 from users.models import User
 from users.search import Total, parse_terms, search_users
@@ -22,12 +27,30 @@ CAP = 40
 PAGE = 25
 
 
-def scan(search: str) -> list[str]:
+def scan(search: str, queryset=None) -> list[str]:
     """Ids newest first of the users whose search_text holds every term: no index involved."""
-    queryset = User.objects.all()
+    queryset = User.objects.all() if queryset is None else queryset
     for term in parse_terms(search):
         queryset = queryset.filter(search_text__contains=term)
     return list(queryset.order_by("-created_at", "-id").values_list("id", flat=True))
+
+
+def answer_and_wanted(search: str, expected: list[str], **options) -> tuple[tuple, tuple]:
+    """search_users' total, kind, pages 1 and 2 beside what the scan's ids make of them."""
+    first, second = (search_users(search, page=n, page_size=PAGE, **options) for n in (1, 2))
+    answer = (
+        first.total,
+        first.total_kind,
+        [u.id for u in first.users],
+        [u.id for u in second.users] if first.has_next else [],
+    )
+    wanted = (
+        min(len(expected), CAP),
+        Total.AT_LEAST if len(expected) > CAP else Total.EXACT,
+        expected[:PAGE],
+        expected[PAGE : 2 * PAGE] if len(expected) > PAGE else [],
+    )
+    return answer, wanted
 
 
 @pytest.fixture
@@ -58,25 +81,29 @@ def test_every_search_answers_as_the_scan_does(seeded):
     ]
     mismatches = []
     for search in searches:
-        expected = scan(search)
-        kind = Total.AT_LEAST if len(expected) > CAP else Total.EXACT
-        first = search_users(search, page_size=PAGE)
-        second = search_users(search, page=2, page_size=PAGE)
-        answer = (
-            first.total,
-            first.total_kind,
-            [u.id for u in first.users],
-            [u.id for u in second.users] if first.has_next else [],
-        )
-        wanted = (
-            min(len(expected), CAP),
-            kind,
-            expected[:PAGE],
-            expected[PAGE : 2 * PAGE] if len(expected) > PAGE else [],
-        )
+        answer, wanted = answer_and_wanted(search, scan(search))
         if answer != wanted:
             mismatches.append((search, answer[:2], wanted[:2]))
     assert not mismatches
     # The searches were worth comparing: many hits, a few, exactly one, none.
     counts = [len(scan(s)) for s in searches]
     assert max(counts) > CAP and 0 in counts and 1 in counts and any(1 < n <= CAP for n in counts)
+
+
+def test_keywords_inside_the_inactive_facet_answer_as_the_scan_does(seeded):
+    mismatches, counts = [], []
+    for days in (30, 90, 400):
+        cutoff = timezone.now() - timedelta(days=days)
+        # The facet as the filter bar words it: no sign-in since the cutoff (or never), by an
+        # account created before it.
+        inactive = Q(last_sign_in_at__lt=cutoff) | Q(last_sign_in_at__isnull=True)
+        plain = User.objects.filter(inactive, created_at__lt=cutoff)
+        facet = filters.facet_queryset(filters.parse({"inactive_days": str(days)}))
+        for search in ("smith", "ann", "example", "james smith", "nosuchperson", "li"):
+            expected = scan(search, plain)
+            counts.append(len(expected))
+            answer, wanted = answer_and_wanted(search, expected, queryset=facet, cap_total=True)
+            if answer != wanted:
+                mismatches.append((days, search, answer[:2], wanted[:2]))
+    assert not mismatches
+    assert max(counts) > CAP and 0 in counts and any(1 <= n <= CAP for n in counts)
