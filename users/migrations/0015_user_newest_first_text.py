@@ -25,7 +25,7 @@ def index(apps, schema_editor, *, drop=False):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("users", "0013_user_email_sort_keyset")]
+    dependencies = [("users", "0014_import_set_aside_indexes")]
 
     operations = [
         migrations.RunPython(index, functools.partial(index, drop=True), elidable=False)
