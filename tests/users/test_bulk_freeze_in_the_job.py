@@ -69,6 +69,7 @@ def test_the_page_says_preparing_until_the_job_has_frozen_its_selection(admin_cl
     job = start_all(admin_client, "suspend", "prep")
     body = admin_client.get(f"/console/jobs/{job.pk}").content.decode()
     assert "Preparing: finding the 3 users that match" in body and 'hx-trigger="every 1s"' in body
+    assert "on 3 users (all matching" in body  # the confirmed count, not the 0 frozen so far
     run(job)
     body = admin_client.get(f"/console/jobs/{job.pk}").content.decode()
     assert "Preparing" not in body and "3 of 3 done or skipped" in body
