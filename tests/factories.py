@@ -33,6 +33,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class SuperuserFactory(UserFactory):
     username = factory.Sequence(lambda n: f"admin_{n}")
+    # Not a Faker name: a test's search for a common surname must not find the signed-in admin.
+    name = factory.Sequence(lambda n: f"Admin {n}")
     is_staff = True
     is_superuser = True
     staff_since = factory.LazyFunction(timezone.now)
@@ -46,6 +48,7 @@ class ViewerFactory(UserFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"viewer_{n}")
+    name = factory.Sequence(lambda n: f"Viewer {n}")
     is_staff = True
     staff_since = factory.LazyFunction(timezone.now)
     password = factory.django.Password(PASSWORD)
@@ -60,6 +63,7 @@ class EditorFactory(ViewerFactory):
     """A staff admin who manages users, their roles and memberships: the "Editor" group."""
 
     username = factory.Sequence(lambda n: f"editor_{n}")
+    name = factory.Sequence(lambda n: f"Editor {n}")
 
     @factory.post_generation
     def permissions(self, create, extracted, **kwargs):
