@@ -19,6 +19,14 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def indexes_restored(transactional_db):
+    """Whatever a test leaves set aside is built again, so a failure cannot take the indexes
+    from the tests that come after it."""
+    yield
+    transfer_pg.restore_indexes()
+
+
 @pytest.fixture
 def large(monkeypatch):
     """What counts as a large import, made small enough for a test."""
@@ -36,7 +44,8 @@ def _indexes() -> list[tuple[str, str]]:
 
 def _non_unique(indexes) -> int:
     """All but the primary key, the unique identifiers and the newest-first one: the other sort
-    btrees, the GIN indexes, the foreign key's and the `_like` ones."""
+    btrees, the GIN indexes, the search walk's covering index, the foreign key's and the `_like`
+    ones (13 today)."""
     return sum(
         " UNIQUE " not in definition and name not in transfer_pg.KEPT
         for name, definition in indexes
@@ -63,7 +72,7 @@ def test_a_large_import_builds_the_same_indexes_as_the_migrations_made(large):
     during = []
     report = _run(_file(30), batch_size=10, progress=lambda done, total: during.append(_indexes()))
     assert report.created == 30
-    assert report.rebuilt_indexes == _non_unique(before) == 12
+    assert report.rebuilt_indexes == _non_unique(before) >= 12
     assert {name for name, _ in during[-1]} == {
         "users_user_pkey",
         "user_username_unique_ci",
@@ -97,11 +106,12 @@ def test_a_fault_between_two_batches_leaves_every_index_in_place(large, monkeypa
 
 def test_indexes_an_import_that_died_left_are_built_by_the_next_step():
     before = _indexes()
-    assert transfer_pg.set_aside_indexes() == 12  # ... and the process is killed here
-    assert len(_indexes()) == len(before) - 12
+    aside = _non_unique(before)
+    assert transfer_pg.set_aside_indexes() == aside  # ... and the process is killed here
+    assert len(_indexes()) == len(before) - aside
     out = io.StringIO()
     call_command("import_users", "--restore-indexes", stdout=out)
-    assert out.getvalue().strip() == "12 indexes built"
+    assert out.getvalue().strip() == f"{aside} indexes built"
     assert _indexes() == before
     assert _set_aside() == []
 
@@ -115,7 +125,7 @@ def test_an_interrupted_build_is_dropped_and_made_again():
         cursor.execute(
             "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'user_last_sign_in'::regclass"
         )
-    assert transfer_pg.restore_indexes() == 12
+    assert transfer_pg.restore_indexes() == _non_unique(before)
     assert _indexes() == before
 
 
@@ -148,7 +158,8 @@ def _command(tmp_path, *options) -> str:
 
 
 def test_the_command_says_it_built_them_after_the_load(large, tmp_path):
-    assert "12 indexes of the user table built after the load" in _command(tmp_path)
+    aside = _non_unique(_indexes())
+    assert f"{aside} indexes of the user table built after the load" in _command(tmp_path)
 
 
 def test_keep_indexes_keeps_them(large, tmp_path):
